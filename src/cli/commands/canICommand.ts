@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import { can, impersonatedUser, describePath } from '../../engine/k8s/index.ts';
+import { flagSet, flagValue, flagValues, parseArgs } from '../parseArgs.ts';
+import { parseTarget } from '../parseTarget.ts';
+import { loadIndex } from '../loadIndex.ts';
+import { UsageError } from '../UsageError.ts';
+import { printWarnings, type CliIo } from '../io.ts';
+import { pathJson } from '../jsonShapes.ts';
+
+export const CAN_I_USAGE = `aks-access can-i VERB (TYPE[.GROUP][/NAME] | NONRESOURCEURL) [-n NS] [--subresource SUB] --as USER [--as-group GROUP]... --from-files PATH... [-o json] [-q]`;
+
+/** Exit code 0 for yes and 1 for no, like `kubectl auth can-i`. */
+export async function canICommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv, [
+    { name: 'namespace', aliases: ['n'], arity: 'single' },
+    { name: 'subresource', arity: 'single' },
+    { name: 'as', arity: 'single' },
+    { name: 'as-group', arity: 'repeat' },
+    { name: 'from-files', aliases: ['f', 'from-file'], arity: 'many', belongs: existsSync },
+    { name: 'output', aliases: ['o'], arity: 'single' },
+    { name: 'quiet', aliases: ['q'], arity: 'boolean' },
+  ]);
+  const output = flagValue(args, 'output') ?? 'text';
+  if (!['text', 'json'].includes(output)) throw new UsageError(`-o ${output}: must be json (or omitted for yes/no)`);
+  if (args.positionals.length > 2) throw new UsageError(`unexpected argument "${args.positionals[2] ?? ''}"`);
+  const as = flagValue(args, 'as');
+  if (as === undefined || as === '') throw new UsageError('--as USER is required: offline there is no current user to ask about');
+  const namespace = flagValue(args, 'namespace') ?? '';
+  const target = parseTarget(args.positionals[0], args.positionals[1], flagValue(args, 'subresource') ?? '', namespace);
+  const loaded = await loadIndex(flagValues(args, 'from-files'));
+  const warnings = [...loaded.warnings, ...target.warnings];
+  if (target.request.type === 'nonResource' && namespace !== '') warnings.push('a non-resource URL is not namespaced; -n ignored');
+  if (target.request.type === 'resource' && namespace !== '' && target.namespaced === false) {
+    warnings.push(`${target.request.resource} is cluster-scoped: a real request has no namespace; answering as a SubjectAccessReview for namespace ${namespace} would`);
+  }
+  const user = impersonatedUser(as, flagValues(args, 'as-group'));
+  const decision = can(loaded.index, user, target.request);
+  const allWarnings = [...new Set([...warnings, ...decision.warnings])];
+
+  if (output === 'json') {
+    io.out(
+      `${JSON.stringify(
+        {
+          allowed: decision.allowed,
+          reason: decision.reason,
+          user: { name: user.name, groups: user.groups },
+          ...(decision.allowedBySystemMasters ? { allowedBySystemMasters: true } : {}),
+          ...(decision.decidedBy === undefined ? {} : { decidedBy: pathJson(decision.decidedBy) }),
+          via: decision.paths.map(pathJson),
+          nearMisses: decision.nearMisses.map((m) => ({ ...pathJson(m.path), failed: m.failed, explanation: m.explanation })),
+          warnings: allWarnings,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  } else if (!flagSet(args, 'quiet')) {
+    const lines = [decision.allowed ? 'yes' : 'no', `  ${decision.reason}`];
+    for (const path of decision.paths.slice(1)) lines.push(`  also: ${describePath(path)}`);
+    for (const miss of decision.nearMisses.slice(1)) lines.push(`  near miss: ${miss.explanation}`);
+    io.out(`${lines.join('\n')}\n`);
+    printWarnings(io, allWarnings);
+  }
+  return decision.allowed ? 0 : 1;
+}

@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import { rulesFor, impersonatedUser, serviceAccountUser } from '../../engine/k8s/index.ts';
+import type { UserInfo } from '../../model/accessRequest.ts';
+import type { PolicyRule } from '../../model/k8sRbac.ts';
+import { flagValue, flagValues, parseArgs } from '../parseArgs.ts';
+import { loadIndex } from '../loadIndex.ts';
+import { UsageError } from '../UsageError.ts';
+import { formatTable, printWarnings, type CliIo } from '../io.ts';
+import { pathJson, shortPath } from '../jsonShapes.ts';
+
+export const RULES_USAGE = `aks-access rules (--user U [--group G]... | --serviceaccount NS:NAME | --group G...) [-n NS] --from-files PATH... [-o table|json]`;
+
+function identityFrom(user: string | undefined, groups: readonly string[], serviceAccount: string | undefined): { user: UserInfo; label: string } {
+  if (serviceAccount !== undefined) {
+    if (user !== undefined || groups.length > 0) throw new UsageError('--serviceaccount cannot be combined with --user or --group');
+    const [ns, name, ...rest] = serviceAccount.split(':');
+    if (ns === undefined || ns === '' || name === undefined || name === '' || rest.length > 0) {
+      throw new UsageError(`--serviceaccount ${serviceAccount}: expected NAMESPACE:NAME, e.g. kube-system:coredns`);
+    }
+    return { user: serviceAccountUser(ns, name), label: `ServiceAccount ${ns}/${name}` };
+  }
+  if (user !== undefined) return { user: impersonatedUser(user, groups), label: `User ${user}` };
+  // Only groups: the grants those groups carry, without the implicit groups a real user would add.
+  if (groups.length > 0) return { user: { name: '', groups }, label: `Group ${groups.join(', ')}` };
+  throw new UsageError('give --user U [--group G]..., --serviceaccount NS:NAME or --group G');
+}
+
+function resourcesCell(rule: PolicyRule): string {
+  return rule.apiGroups.flatMap((g) => rule.resources.map((r) => (g === '' ? r : `${r}.${g}`))).join(',');
+}
+
+export async function rulesCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv, [
+    { name: 'user', arity: 'single' },
+    { name: 'group', arity: 'repeat' },
+    { name: 'serviceaccount', arity: 'single' },
+    { name: 'namespace', aliases: ['n'], arity: 'single' },
+    { name: 'from-files', aliases: ['f', 'from-file'], arity: 'many', belongs: existsSync },
+    { name: 'output', aliases: ['o'], arity: 'single' },
+  ]);
+  const output = flagValue(args, 'output') ?? 'table';
+  if (!['table', 'json'].includes(output)) throw new UsageError(`-o ${output}: must be table or json`);
+  if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0] ?? ''}"`);
+  const { user, label } = identityFrom(flagValue(args, 'user'), flagValues(args, 'group'), flagValue(args, 'serviceaccount'));
+  const namespace = flagValue(args, 'namespace') ?? '';
+  const loaded = await loadIndex(flagValues(args, 'from-files'));
+  const result = rulesFor(loaded.index, user, namespace);
+  const where = namespace === '' ? 'cluster-wide (ClusterRoleBindings only)' : `in namespace ${namespace}`;
+
+  if (output === 'json') {
+    io.out(
+      `${JSON.stringify(
+        {
+          subject: label,
+          user: { name: user.name, groups: user.groups },
+          namespace,
+          allowedBySystemMasters: result.allowedBySystemMasters,
+          rules: result.rules.map((r) => ({
+            verbs: r.rule.verbs,
+            apiGroups: r.rule.apiGroups,
+            resources: r.rule.resources,
+            resourceNames: r.rule.resourceNames,
+            nonResourceURLs: r.rule.nonResourceURLs,
+            via: pathJson(r),
+          })),
+          incomplete: result.incomplete,
+          warnings: loaded.warnings,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    return 0;
+  }
+  const lines = [`Rules of ${label} ${where}: ${result.rules.length} rule(s)`];
+  if (result.allowedBySystemMasters) lines.push('Note: member of system:masters: every request is allowed, whatever the rules below say.');
+  if (result.rules.length > 0) {
+    const rows = result.rules.map((r) => [
+      resourcesCell(r.rule) || '-',
+      r.rule.nonResourceURLs.join(',') || '-',
+      r.rule.resourceNames.join(',') || '-',
+      r.rule.verbs.join(','),
+      `${shortPath(r)}${r.namespace === '' ? '' : ` (in ${r.namespace})`}`,
+    ]);
+    lines.push(formatTable(['RESOURCES', 'NON-RESOURCE URLS', 'RESOURCE NAMES', 'VERBS', 'VIA'], rows));
+  }
+  io.out(`${lines.join('\n')}\n`);
+  printWarnings(io, [...loaded.warnings, ...result.incomplete.map((m) => `incomplete: ${m}`)]);
+  return 0;
+}
