@@ -14,5 +14,6 @@ export function shortKey(k: ObjectKey): string {
 }
 
 export function shortPath(path: GrantPath): string {
-  return `${shortKey(path.binding)} → ${shortKey(path.role)} #${path.ruleIndex}`;
+  const from = path.aggregatedFrom.at(-1);
+  return `${shortKey(path.binding)} → ${shortKey(path.role)} #${path.ruleIndex}${from === undefined ? '' : ` (from ${from})`}`;
 }

@@ -87,7 +87,8 @@ for (const [resource, group, namespaced, aliases] of TABLE) {
 
 /** The built-in type a name (plural, singular or short) stands for, optionally within a given group. */
 export function lookupResourceType(name: string, group?: string): ResourceType | undefined {
-  const type = BY_NAME.get(name.toLowerCase());
+  // Case-sensitive, like the authorizer: `Pods` is not `pods` to RBAC, so we must not quietly fix it.
+  const type = BY_NAME.get(name);
   if (type === undefined) return undefined;
   if (group !== undefined && type.group !== group) return undefined;
   return type;

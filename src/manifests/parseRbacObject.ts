@@ -108,13 +108,20 @@ export interface ParsedObject {
  * authorizer would evaluate them.
  */
 export function parseRbacObject(value: Json, kind: RbacKind, source: string): ParsedObject {
-  const metadata = value.metadata;
-  if (!isObject(metadata)) throw new ManifestError(`${source}: ${kind} has no metadata`);
-  const name = optionalString(metadata, 'name', `${source}: ${kind} metadata`);
-  if (name === '') throw new ManifestError(`${source}: ${kind} has no metadata.name`);
+  const metadata = value.metadata ?? {};
+  if (!isObject(metadata)) throw new ManifestError(`${source}: ${kind} metadata must be a mapping`);
+  const isBinding = kind === 'RoleBinding' || kind === 'ClusterRoleBinding';
+  const warnings: string[] = [];
+  let name = optionalString(metadata, 'name', `${source}: ${kind} metadata`);
+  if (name === '') {
+    // A role without a name can never be referenced: that is broken input. A binding is never referenced by
+    // name, and the authorizer evaluates it all the same, so we keep it under a made-up name and say so.
+    if (!isBinding) throw new ManifestError(`${source}: ${kind} has no metadata.name (add one; bindings refer to roles by name)`);
+    name = `(unnamed ${kind} at ${source})`;
+    warnings.push(`${source}: ${kind} has no metadata.name; evaluated as "${name}"`);
+  }
   const where = `${source}: ${kind} "${name}"`;
   const clusterScoped = kind === 'ClusterRole' || kind === 'ClusterRoleBinding';
-  const warnings: string[] = [];
   let namespace = clusterScoped ? '' : optionalString(metadata, 'namespace', `${where} metadata`);
   if (!clusterScoped && namespace === '') {
     // kubectl apply would place it in the context's namespace; offline we assume "default" and say so.

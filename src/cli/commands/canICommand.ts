@@ -24,7 +24,12 @@ export async function canICommand(argv: readonly string[], io: CliIo): Promise<n
   if (!['text', 'json'].includes(output)) throw new UsageError(`-o ${output}: must be json (or omitted for yes/no)`);
   if (args.positionals.length > 2) throw new UsageError(`unexpected argument "${args.positionals[2] ?? ''}"`);
   const as = flagValue(args, 'as');
-  if (as === undefined || as === '') throw new UsageError('--as USER is required: offline there is no current user to ask about');
+  const asGroups = flagValues(args, 'as-group');
+  // Offline there is no current user. Groups alone are allowed (a user whose name matches no binding), as
+  // the authorizer's own tables ask about identities known only by their groups.
+  if ((as === undefined || as === '') && asGroups.length === 0) {
+    throw new UsageError('--as USER (or at least one --as-group GROUP) is required: offline there is no current user to ask about');
+  }
   const namespace = flagValue(args, 'namespace') ?? '';
   const target = parseTarget(args.positionals[0], args.positionals[1], flagValue(args, 'subresource') ?? '', namespace);
   const loaded = await loadIndex(flagValues(args, 'from-files'));
@@ -33,7 +38,7 @@ export async function canICommand(argv: readonly string[], io: CliIo): Promise<n
   if (target.request.type === 'resource' && namespace !== '' && target.namespaced === false) {
     warnings.push(`${target.request.resource} is cluster-scoped: a real request has no namespace; answering as a SubjectAccessReview for namespace ${namespace} would`);
   }
-  const user = impersonatedUser(as, flagValues(args, 'as-group'));
+  const user = impersonatedUser(as ?? '', asGroups);
   const decision = can(loaded.index, user, target.request);
   const allWarnings = [...new Set([...warnings, ...decision.warnings])];
 
