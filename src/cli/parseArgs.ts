@@ -56,9 +56,10 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[]): 
       flag = arg.slice(0, eq);
       inline = arg.slice(eq + 1);
     } else if (!arg.startsWith('--') && arg.length > 2) {
-      // -nkube-system
+      // -nkube-system, and -n=kube-system: kubectl (pflag) drops the "=" of a short flag; keeping it would
+      // silently ask about namespace "=kube-system".
       flag = arg.slice(0, 2);
-      inline = arg.slice(2);
+      inline = arg[2] === '=' ? arg.slice(3) : arg.slice(2);
     }
     const spec = byName.get(flag);
     if (spec === undefined) throw new UsageError(`unknown flag ${flag}`);
