@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../cli/runCli.ts';
 
-const examples = fileURLToPath(new URL('../../examples', import.meta.url));
+const examples = fileURLToPath(new URL('../../examples/k8s', import.meta.url));
 
 const QUESTIONS: readonly { title: string; argv: readonly string[] }[] = [
   { title: 'Who can read secrets in namespace payments?', argv: ['who-can', 'get', 'secrets', '-n', 'payments'] },
@@ -21,7 +21,7 @@ const QUESTIONS: readonly { title: string; argv: readonly string[] }[] = [
 let failures = 0;
 const warnings = new Set<string>();
 for (const { title, argv } of QUESTIONS) {
-  process.stdout.write(`\n## ${title}\n$ aks-access ${argv.join(' ')} --from-files examples\n`);
+  process.stdout.write(`\n## ${title}\n$ aks-access ${argv.join(' ')} --from-files examples/k8s\n`);
   const code = await runCli([...argv, '--from-files', examples], {
     out: (text) => process.stdout.write(text),
     // Load warnings repeat for every question; show them once, at the end.

@@ -151,7 +151,7 @@ describe.concurrent('aks-access who-can', () => {
   });
 
   it('-o json on the example cluster (--from-files before the positionals, file and directory)', async ({ expect }) => {
-    const run = await cli('who-can', '--from-files', 'examples/kubernetes-bootstrap', 'examples/aks-contoso/rbac.yaml', 'get', 'secrets', '-n', 'payments', '-o', 'json');
+    const run = await cli('who-can', '--from-files', 'examples/k8s/kubernetes-bootstrap', 'examples/k8s/aks-contoso/rbac.yaml', 'get', 'secrets', '-n', 'payments', '-o', 'json');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const answer = JSON.parse(run.stdout) as WhoCanJson;
@@ -182,7 +182,7 @@ describe.concurrent('aks-access who-can', () => {
   });
 
   it('table output on the example cluster, warnings on stderr', async ({ expect }) => {
-    const run = await cli('who-can', 'get', 'secrets', '-n', 'payments', '--from-files', 'examples');
+    const run = await cli('who-can', 'get', 'secrets', '-n', 'payments', '--from-files', 'examples/k8s');
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^Who can get secrets in namespace payments: \d+ subject\(s\)$/);
@@ -208,7 +208,7 @@ describe.concurrent('aks-access who-can', () => {
   });
 
   it('-A -o json on the example cluster carries the namespaces per subject', async ({ expect }) => {
-    const run = await cli('who-can', 'create', 'pods', '--subresource', 'exec', '-A', '--from-files', 'examples', '-o', 'json');
+    const run = await cli('who-can', 'create', 'pods', '--subresource', 'exec', '-A', '--from-files', 'examples/k8s', '-o', 'json');
     expect(run.code).toBe(0);
     const answer = JSON.parse(run.stdout) as WhoCanJson;
     const namespaces = Object.fromEntries(answer.subjects.map((s) => [s.name, s.namespaces]));
@@ -238,7 +238,7 @@ describe.concurrent('aks-access who-can', () => {
 
 describe.concurrent('aks-access can-i', () => {
   it('yes: exit 0 and the deciding path in JSON', async ({ expect }) => {
-    const run = await cli('can-i', 'get', 'secrets/db-password', '-n', 'payments', '--as', 'alice@contoso.com', '--from-files', 'examples', '-o', 'json');
+    const run = await cli('can-i', 'get', 'secrets/db-password', '-n', 'payments', '--as', 'alice@contoso.com', '--from-files', 'examples/k8s', '-o', 'json');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const answer = JSON.parse(run.stdout) as CanIJson;
@@ -253,7 +253,7 @@ describe.concurrent('aks-access can-i', () => {
   });
 
   it('no: exit 1, "no" and the reason on stdout', async ({ expect }) => {
-    const run = await cli('can-i', 'list', 'secrets', '-n', 'payments', '--as', 'alice@contoso.com', '--from-files', 'examples');
+    const run = await cli('can-i', 'list', 'secrets', '-n', 'payments', '--as', 'alice@contoso.com', '--from-files', 'examples/k8s');
     expect(run.code).toBe(1);
     const [first, second] = run.stdout.split('\n');
     expect(first).toBe('no');
@@ -280,7 +280,7 @@ describe.concurrent('aks-access can-i', () => {
 
 describe.concurrent('aks-access rules', () => {
   it('--serviceaccount NS:NAME -n NS -o json', async ({ expect }) => {
-    const run = await cli('rules', '--serviceaccount', 'payments:ci', '-n', 'payments', '--from-files', 'examples', '-o', 'json');
+    const run = await cli('rules', '--serviceaccount', 'payments:ci', '-n', 'payments', '--from-files', 'examples/k8s', '-o', 'json');
     expect(run.code).toBe(0);
     const answer = JSON.parse(run.stdout) as { subject: string; user: { name: string }; rules: { verbs: string[]; resources: string[]; apiGroups: string[]; via: PathJson }[] };
     expect(answer.subject).toBe('ServiceAccount payments/ci');
@@ -321,7 +321,7 @@ describe.concurrent('aks-access errors exit 2 and say what is wrong, where', () 
   });
 
   it('an unknown flag', async ({ expect }) => {
-    const run = await cli('who-can', 'get', 'pods', '--namespaces', 'x', '--from-files', 'examples');
+    const run = await cli('who-can', 'get', 'pods', '--namespaces', 'x', '--from-files', 'examples/k8s');
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe("error: unknown flag --namespaces\nRun 'aks-access --help' for usage.\n");

@@ -1,4 +1,7 @@
-import { existsSync } from 'node:fs';
+import { isInputPath } from '../inputPath.ts';
+import { isCrossPlane, unexpected } from './whoCanCommand.ts';
+import { loadAccessModel } from '../crossPlane/loadAccessModel.ts';
+import { crossCanI, resolveIdentity } from '../crossPlane/crossPlaneCommands.ts';
 import { can, impersonatedUser, describePath } from '../../engine/k8s/index.ts';
 import { flagSet, flagValue, flagValues, parseArgs } from '../parseArgs.ts';
 import { parseTarget } from '../parseTarget.ts';
@@ -7,7 +10,7 @@ import { UsageError } from '../UsageError.ts';
 import { printWarnings, type CliIo } from '../io.ts';
 import { pathJson } from '../jsonShapes.ts';
 
-export const CAN_I_USAGE = `aks-access can-i VERB (TYPE[.GROUP][/NAME] | NONRESOURCEURL) [-n NS] [--subresource SUB] --as USER [--as-group GROUP]... --from-files PATH... [-o json] [-q]`;
+export const CAN_I_USAGE = `aks-access can-i VERB (TYPE[.GROUP][/NAME] | NONRESOURCEURL) [-n NS] [--subresource SUB] (--as USER [--as-group GROUP]... | --as-group GROUP... | --as-principal OBJECT_ID|UPN) --from-files [CLUSTER=]PATH... [--azure-files PATH...] [--cluster NAME|ID] [-o json] [-q]`;
 
 /** Exit code 0 for yes and 1 for no, like `kubectl auth can-i`. */
 export async function canICommand(argv: readonly string[], io: CliIo): Promise<number> {
@@ -16,23 +19,36 @@ export async function canICommand(argv: readonly string[], io: CliIo): Promise<n
     { name: 'subresource', arity: 'single' },
     { name: 'as', arity: 'single' },
     { name: 'as-group', arity: 'repeat' },
-    { name: 'from-files', aliases: ['f', 'from-file'], arity: 'many', belongs: existsSync },
+    { name: 'from-files', aliases: ['f', 'from-file'], arity: 'many', belongs: isInputPath },
+    { name: 'azure-files', arity: 'many', belongs: isInputPath },
+    { name: 'cluster', arity: 'repeat' },
+    { name: 'as-principal', arity: 'single' },
     { name: 'output', aliases: ['o'], arity: 'single' },
     { name: 'quiet', aliases: ['q'], arity: 'boolean' },
   ]);
   const output = flagValue(args, 'output') ?? 'text';
   if (!['text', 'json'].includes(output)) throw new UsageError(`-o ${output}: must be json (or omitted for yes/no)`);
-  if (args.positionals.length > 2) throw new UsageError(`unexpected argument "${args.positionals[2] ?? ''}"`);
+  if (args.positionals.length > 2) throw new UsageError(unexpected(args.positionals[2] ?? ''));
   const as = flagValue(args, 'as');
   const asGroups = flagValues(args, 'as-group');
   // Offline there is no current user. Groups alone are allowed (a user whose name matches no binding), as
   // the authorizer's own tables ask about identities known only by their groups.
-  if ((as === undefined || as === '') && asGroups.length === 0) {
+  const asPrincipal = flagValue(args, 'as-principal');
+  if (asPrincipal !== undefined && (as !== undefined || asGroups.length > 0)) {
+    throw new UsageError('--as-principal (an Entra identity) cannot be combined with --as/--as-group (a Kubernetes identity)');
+  }
+  if ((as === undefined || as === '') && asGroups.length === 0 && asPrincipal === undefined) {
     throw new UsageError('--as USER (or at least one --as-group GROUP) is required: offline there is no current user to ask about');
   }
   const namespace = flagValue(args, 'namespace') ?? '';
   const target = parseTarget(args.positionals[0], args.positionals[1], flagValue(args, 'subresource') ?? '', namespace);
-  const loaded = await loadIndex(flagValues(args, 'from-files'));
+  const fromFiles = flagValues(args, 'from-files');
+  if (asPrincipal !== undefined || isCrossPlane(fromFiles, flagValues(args, 'azure-files'), flagValues(args, 'cluster'))) {
+    const model = await loadAccessModel(fromFiles, flagValues(args, 'azure-files'), flagValues(args, 'cluster'));
+    const identity = resolveIdentity(model, asPrincipal, as, asGroups);
+    return crossCanI(model, identity, target.request, output, flagSet(args, 'quiet'), io, target.warnings);
+  }
+  const loaded = await loadIndex(fromFiles);
   const warnings = [...loaded.warnings, ...target.warnings];
   if (target.request.type === 'nonResource' && namespace !== '') warnings.push('a non-resource URL is not namespaced; -n ignored');
   if (target.request.type === 'resource' && namespace !== '' && target.namespaced === false) {

@@ -1,4 +1,7 @@
-import { existsSync } from 'node:fs';
+import { isInputPath } from '../inputPath.ts';
+import { loadAccessModel } from '../crossPlane/loadAccessModel.ts';
+import { crossWhoCan, renderCrossWhoCan } from '../crossPlane/crossPlaneCommands.ts';
+import { whoCanAcrossAnyNamespace } from '../../engine/access/whoCanAcross.ts';
 import { whoCan, whoCanInAnyNamespace, type SubjectAccess, type WhoCanAnswer } from '../../engine/k8s/index.ts';
 import { describeRequest } from '../../model/accessRequest.ts';
 import { flagSet, flagValue, flagValues, parseArgs } from '../parseArgs.ts';
@@ -8,7 +11,7 @@ import { UsageError } from '../UsageError.ts';
 import { formatTable, printWarnings, type CliIo } from '../io.ts';
 import { pathJson, shortKey, shortPath } from '../jsonShapes.ts';
 
-export const WHO_CAN_USAGE = `aks-access who-can VERB (TYPE[.GROUP][/NAME] | NONRESOURCEURL) [-n NS | -A] [--subresource SUB] --from-files PATH... [-o table|wide|json]`;
+export const WHO_CAN_USAGE = `aks-access who-can VERB (TYPE[.GROUP][/NAME] | NONRESOURCEURL) [-n NS | -A] [--subresource SUB] --from-files [CLUSTER=]PATH... [--azure-files PATH...] [--cluster NAME|ID]... [--expand-groups] [-o table|wide|json]`;
 
 function subjectLabel(access: SubjectAccess): string {
   const s = access.subject;
@@ -56,22 +59,49 @@ function render(answer: WhoCanAnswer, output: string, anyNamespace: boolean, que
   return `${lines.join('\n')}\n`;
 }
 
+/** Cross-plane when Azure input is given, or the manifests are tied to named clusters. */
+export function isCrossPlane(fromFiles: readonly string[], azureFiles: readonly string[], clusters: readonly string[]): boolean {
+  return azureFiles.length > 0 || clusters.length > 0 || fromFiles.some((f) => /^[^/=]+=/.test(f));
+}
+
+/** A stray word after the question: most often a second --from-files path that does not exist. */
+export function unexpected(word: string): string {
+  return /[./\\]/.test(word) ? `unexpected argument "${word}" (if it is an input file, it does not exist)` : `unexpected argument "${word}"`;
+}
+
 export async function whoCanCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, [
     { name: 'namespace', aliases: ['n'], arity: 'single' },
     { name: 'all-namespaces', aliases: ['A'], arity: 'boolean' },
     { name: 'subresource', arity: 'single' },
-    { name: 'from-files', aliases: ['f', 'from-file'], arity: 'many', belongs: existsSync },
+    { name: 'from-files', aliases: ['f', 'from-file'], arity: 'many', belongs: isInputPath },
+    { name: 'azure-files', arity: 'many', belongs: isInputPath },
+    { name: 'cluster', arity: 'repeat' },
+    { name: 'expand-groups', arity: 'boolean' },
     { name: 'output', aliases: ['o'], arity: 'single' },
   ]);
   const output = flagValue(args, 'output') ?? 'table';
   if (!['table', 'wide', 'json'].includes(output)) throw new UsageError(`-o ${output}: must be table, wide or json`);
-  if (args.positionals.length > 2) throw new UsageError(`unexpected argument "${args.positionals[2] ?? ''}"`);
+  if (args.positionals.length > 2) throw new UsageError(unexpected(args.positionals[2] ?? ''));
   const anyNamespace = flagSet(args, 'all-namespaces');
   const namespace = flagValue(args, 'namespace') ?? '';
   if (anyNamespace && namespace !== '') throw new UsageError('-n and -A cannot be used together');
   const target = parseTarget(args.positionals[0], args.positionals[1], flagValue(args, 'subresource') ?? '', namespace);
-  const loaded = await loadIndex(flagValues(args, 'from-files'));
+  const fromFiles = flagValues(args, 'from-files');
+  if (isCrossPlane(fromFiles, flagValues(args, 'azure-files'), flagValues(args, 'cluster'))) {
+    const model = await loadAccessModel(fromFiles, flagValues(args, 'azure-files'), flagValues(args, 'cluster'));
+    const expand = flagSet(args, 'expand-groups');
+    const request = target.request;
+    if (anyNamespace && request.type === 'resource' && target.namespaced !== false) {
+      const answer = whoCanAcrossAnyNamespace(model.model, request, model.clusters, { expandGroups: expand });
+      const question = `${describeRequest({ ...request, namespace: '' }).replace(' (cluster-wide)', '')} in any namespace`;
+      renderCrossWhoCan(answer, output, question, io, [...target.warnings, ...model.warnings]);
+      return 0;
+    }
+    return crossWhoCan(model, request, expand, output, io, target.warnings);
+  }
+  if (flagSet(args, 'expand-groups')) throw new UsageError('--expand-groups needs the Entra directory: add --azure-files with groups (az rest .../groups?$expand=members)');
+  const loaded = await loadIndex(fromFiles);
   const warnings = [...loaded.warnings, ...target.warnings];
 
   let answer: WhoCanAnswer;

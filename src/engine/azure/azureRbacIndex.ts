@@ -1,0 +1,181 @@
+import type { AzureRbacData, DenyAssignment, RoleAssignment, RoleDefinition } from '../../model/azureRbac.ts';
+import { EVERYONE_PRINCIPAL_ID } from '../../model/azureRbac.ts';
+import type { GroupMembership } from '../entra/entraIndex.ts';
+import { excludedBy, permissionGrants, type ActionKind } from './actionMatches.ts';
+import { buildScopeHierarchy, normalizeScope, scopeCovers, type ScopeHierarchy } from './scopes.ts';
+
+/** An Azure identity as Azure evaluates it: its object id and the groups it is in (with their chains). */
+export interface AzureIdentity {
+  readonly principalId: string;
+  readonly groups: readonly GroupMembership[];
+}
+
+/** One assignment that grants the action at the scope. */
+export interface AzureGrant {
+  readonly assignment: RoleAssignment;
+  readonly role: RoleDefinition;
+  readonly action: string;
+  /** The pattern of the role's actions/dataActions that matched. */
+  readonly matchedBy: string;
+  /** Set when the assignment's principal is a group the identity is in. */
+  readonly viaGroup?: GroupMembership;
+}
+
+export interface AzureDenial {
+  readonly denyAssignment: DenyAssignment;
+  readonly action: string;
+  readonly matchedBy: string;
+}
+
+/** An assignment whose role would grant the action but its not-actions remove it (a useful "why not"). */
+export interface AzureExclusion {
+  readonly assignment: RoleAssignment;
+  readonly role: RoleDefinition;
+  readonly action: string;
+  readonly notPattern: string;
+}
+
+export type AzureDecisionKind = 'allowed' | 'conditional' | 'denied' | 'notGranted';
+
+export interface AzureEvaluation {
+  readonly decision: AzureDecisionKind;
+  /** Active grants (unconditional and conditional). */
+  readonly grants: readonly AzureGrant[];
+  /** Eligible (PIM) grants: they allow nothing until activated. */
+  readonly eligible: readonly AzureGrant[];
+  readonly denials: readonly AzureDenial[];
+  readonly exclusions: readonly AzureExclusion[];
+}
+
+export interface AzureRbacIndex {
+  readonly hierarchy: ScopeHierarchy;
+  roleDefinition(roleDefinitionId: string): RoleDefinition | undefined;
+  /** Whether the identity may perform every one of `actions` at `scope` (each may come from another assignment). */
+  evaluate(identity: AzureIdentity, actions: readonly string[], kind: ActionKind, scope: string): AzureEvaluation;
+  /** Every assignment (active or eligible) that grants the action at the scope, whoever holds it. Deny assignments are not applied here. */
+  holders(action: string, kind: ActionKind, scope: string): readonly AzureGrant[];
+  /** Deny assignments that stop this identity from performing the action at the scope. */
+  denialsFor(identity: AzureIdentity, action: string, kind: ActionKind, scope: string): readonly AzureDenial[];
+  /** Scopes that carry at least one assignment (to find namespace-scoped grants for any-namespace questions). */
+  readonly assignmentScopes: readonly string[];
+  /** Assignments whose role definition is unknown: they cannot be evaluated. */
+  readonly warnings: readonly string[];
+}
+
+/** `/subscriptions/S/providers/Microsoft.Authorization/roleDefinitions/GUID` and the bare form share the GUID. */
+export function roleDefinitionGuid(id: string): string {
+  return (id.split('/').pop() ?? id).toLowerCase();
+}
+
+function denyApplies(deny: DenyAssignment, identity: AzureIdentity, scope: string, hierarchy: ScopeHierarchy): boolean {
+  const atScope = normalizeScope(deny.scope) === normalizeScope(scope);
+  if (!atScope && (deny.doNotApplyToChildScopes || !scopeCovers(deny.scope, scope, hierarchy))) return false;
+  const ids = new Set([identity.principalId.toLowerCase(), ...identity.groups.map((g) => g.groupId.toLowerCase())]);
+  const named = deny.principals.some((p) => p.id === EVERYONE_PRINCIPAL_ID || ids.has(p.id.toLowerCase()));
+  const excluded = deny.excludePrincipals.some((p) => ids.has(p.id.toLowerCase()));
+  return named && !excluded;
+}
+
+export function buildAzureRbacIndex(data: AzureRbacData): AzureRbacIndex {
+  const hierarchy = buildScopeHierarchy(data.hierarchy);
+  const roles = new Map<string, RoleDefinition>();
+  for (const role of data.roleDefinitions) roles.set(roleDefinitionGuid(role.name !== '' ? role.name : role.id), role);
+  const byPrincipal = new Map<string, RoleAssignment[]>();
+  const warnings: string[] = [];
+  for (const a of data.roleAssignments) {
+    if (!roles.has(roleDefinitionGuid(a.roleDefinitionId))) {
+      warnings.push(`role assignment ${a.id} refers to role definition ${a.roleDefinitionId}, which is not in the input; it is not evaluated (add the output of 'az role definition list')`);
+      continue;
+    }
+    const list = byPrincipal.get(a.principalId.toLowerCase()) ?? [];
+    list.push(a);
+    byPrincipal.set(a.principalId.toLowerCase(), list);
+  }
+
+  const grantOf = (a: RoleAssignment, action: string, kind: ActionKind, scope: string): Omit<AzureGrant, 'viaGroup'> | undefined => {
+    const role = roles.get(roleDefinitionGuid(a.roleDefinitionId));
+    if (role === undefined || !scopeCovers(a.scope, scope, hierarchy)) return undefined;
+    for (const permission of role.permissions) {
+      const match = permissionGrants(permission, action, kind);
+      if (match !== undefined) return { assignment: a, role, action, matchedBy: match.matchedBy };
+    }
+    return undefined;
+  };
+
+  const denialsFor = (identity: AzureIdentity, action: string, kind: ActionKind, scope: string): AzureDenial[] => {
+    const out: AzureDenial[] = [];
+    for (const deny of data.denyAssignments) {
+      if (!denyApplies(deny, identity, scope, hierarchy)) continue;
+      for (const permission of deny.permissions) {
+        const match = permissionGrants(permission, action, kind);
+        if (match !== undefined) {
+          out.push({ denyAssignment: deny, action, matchedBy: match.matchedBy });
+          break;
+        }
+      }
+    }
+    return out;
+  };
+
+  const evaluate = (identity: AzureIdentity, actions: readonly string[], kind: ActionKind, scope: string): AzureEvaluation => {
+    const candidates: { assignment: RoleAssignment; viaGroup?: GroupMembership }[] = [
+      ...(byPrincipal.get(identity.principalId.toLowerCase()) ?? []).map((assignment) => ({ assignment })),
+      ...identity.groups.flatMap((g) => (byPrincipal.get(g.groupId.toLowerCase()) ?? []).map((assignment) => ({ assignment, viaGroup: g }))),
+    ];
+    const grants: AzureGrant[] = [];
+    const eligible: AzureGrant[] = [];
+    const denials: AzureDenial[] = [];
+    const exclusions: AzureExclusion[] = [];
+    let allUnconditional = true;
+    let allCovered = true;
+    for (const action of actions) {
+      const forAction: AzureGrant[] = [];
+      for (const { assignment, viaGroup } of candidates) {
+        const grant = grantOf(assignment, action, kind, scope);
+        if (grant === undefined) {
+          const role = roles.get(roleDefinitionGuid(assignment.roleDefinitionId));
+          if (role !== undefined && assignment.state === 'active' && scopeCovers(assignment.scope, scope, hierarchy)) {
+            for (const permission of role.permissions) {
+              const notPattern = excludedBy(permission, action, kind);
+              if (notPattern !== undefined) exclusions.push({ assignment, role, action, notPattern });
+            }
+          }
+          continue;
+        }
+        const full: AzureGrant = viaGroup === undefined ? grant : { ...grant, viaGroup };
+        if (assignment.state === 'eligible') eligible.push(full);
+        else forAction.push(full);
+      }
+      denials.push(...denialsFor(identity, action, kind, scope));
+      grants.push(...forAction);
+      if (forAction.length === 0) allCovered = false;
+      else if (!forAction.some((g) => g.assignment.condition === undefined)) allUnconditional = false;
+    }
+    let decision: AzureDecisionKind;
+    if (denials.length > 0) decision = 'denied';
+    else if (!allCovered || actions.length === 0) decision = 'notGranted';
+    else decision = allUnconditional ? 'allowed' : 'conditional';
+    return { decision, grants, eligible, denials, exclusions };
+  };
+
+  const holders = (action: string, kind: ActionKind, scope: string): AzureGrant[] => {
+    const out: AzureGrant[] = [];
+    for (const list of byPrincipal.values()) {
+      for (const a of list) {
+        const grant = grantOf(a, action, kind, scope);
+        if (grant !== undefined) out.push(grant);
+      }
+    }
+    return out;
+  };
+
+  return {
+    hierarchy,
+    roleDefinition: (id) => roles.get(roleDefinitionGuid(id)),
+    evaluate,
+    holders,
+    denialsFor,
+    assignmentScopes: [...new Set(data.roleAssignments.map((a) => a.scope))],
+    warnings,
+  };
+}

@@ -1,0 +1,54 @@
+import type { AksCluster } from '../model/aksCluster.ts';
+import { bool, field, isObject, obj, props, requiredStr, str, strList, type Json } from './jsonFields.ts';
+
+/** `az aks list/show` output or an ARM managedClusters resource (with `properties`) → the cluster model. */
+export function normalizeManagedCluster(raw: Json, where: string): AksCluster {
+  const p = props(raw);
+  const id = requiredStr(raw, 'id', where);
+  const segments = id.split('/');
+  const at = (name: string) => {
+    const i = segments.findIndex((s) => s.toLowerCase() === name);
+    return i >= 0 ? (segments[i + 1] ?? '') : '';
+  };
+  const aad = obj(p, 'aadProfile');
+  const identity = obj(raw, 'identity');
+  const kubelet = (() => {
+    const profile = obj(p, 'identityProfile');
+    return profile === undefined ? undefined : obj(profile, 'kubeletidentity');
+  })();
+  const userAssigned = identity === undefined ? undefined : field(identity, 'userAssignedIdentities');
+  const location = str(raw, 'location', where);
+  const nodeResourceGroup = str(p, 'nodeResourceGroup', where);
+  const principalId = identity === undefined ? '' : str(identity, 'principalId', where);
+  return {
+    id,
+    name: str(raw, 'name', where) || (segments.at(-1) ?? id),
+    subscriptionId: at('subscriptions'),
+    resourceGroup: str(raw, 'resourceGroup', where) || at('resourcegroups'),
+    ...(location === '' ? {} : { location }),
+    entraIntegration: aad !== undefined,
+    azureRbac: aad !== undefined && (bool(aad, 'enableAzureRBAC', where) ?? false),
+    adminGroupObjectIds: aad === undefined ? [] : strList(aad, 'adminGroupObjectIDs', where),
+    localAccountsEnabled: !(bool(p, 'disableLocalAccounts', where) ?? false),
+    kubernetesRbac: bool(p, 'enableRBAC', where) ?? true,
+    ...(nodeResourceGroup === '' ? {} : { nodeResourceGroup }),
+    ...(identity === undefined
+      ? {}
+      : {
+          identity: {
+            type: str(identity, 'type', where),
+            ...(principalId === '' ? {} : { principalId }),
+            userAssignedIdentityIds: isObject(userAssigned) ? Object.keys(userAssigned) : [],
+          },
+        }),
+    ...(kubelet === undefined
+      ? {}
+      : {
+          kubeletIdentity: {
+            objectId: str(kubelet, 'objectId', where),
+            clientId: str(kubelet, 'clientId', where),
+            resourceId: str(kubelet, 'resourceId', where),
+          },
+        }),
+  };
+}
