@@ -1,14 +1,19 @@
-import { existsSync } from 'node:fs';
+import { isInputPath } from '../inputPath.ts';
+import { isCrossPlane } from './whoCanCommand.ts';
+import { loadAccessModel } from '../crossPlane/loadAccessModel.ts';
+import { resolveIdentity } from '../crossPlane/crossPlaneCommands.ts';
+import { rulesAcross } from '../../engine/access/rulesAcross.ts';
+import { kubernetesIdentity } from '../../engine/access/principalIdentity.ts';
 import { rulesFor, impersonatedUser, serviceAccountUser } from '../../engine/k8s/index.ts';
 import type { UserInfo } from '../../model/accessRequest.ts';
 import type { PolicyRule } from '../../model/k8sRbac.ts';
-import { flagValue, flagValues, parseArgs } from '../parseArgs.ts';
+import { flagValue, flagValues, parseArgs, type ParsedArgs } from '../parseArgs.ts';
 import { loadIndex } from '../loadIndex.ts';
 import { UsageError } from '../UsageError.ts';
 import { formatTable, printWarnings, type CliIo } from '../io.ts';
 import { pathJson, shortPath } from '../jsonShapes.ts';
 
-export const RULES_USAGE = `aks-access rules (--user U [--group G]... | --serviceaccount NS:NAME | --group G...) [-n NS] --from-files PATH... [-o table|json]`;
+export const RULES_USAGE = `aks-access rules (--user U [--group G]... | --serviceaccount NS:NAME | --group G... | --principal OBJECT_ID|UPN) [-n NS] --from-files [CLUSTER=]PATH... [--azure-files PATH...] [--cluster NAME|ID] [-o table|json]`;
 
 function identityFrom(user: string | undefined, groups: readonly string[], serviceAccount: string | undefined): { user: UserInfo; label: string } {
   if (serviceAccount !== undefined) {
@@ -35,15 +40,23 @@ export async function rulesCommand(argv: readonly string[], io: CliIo): Promise<
     { name: 'group', arity: 'repeat' },
     { name: 'serviceaccount', arity: 'single' },
     { name: 'namespace', aliases: ['n'], arity: 'single' },
-    { name: 'from-files', aliases: ['f', 'from-file'], arity: 'many', belongs: existsSync },
+    { name: 'from-files', aliases: ['f', 'from-file'], arity: 'many', belongs: isInputPath },
+    { name: 'azure-files', arity: 'many', belongs: isInputPath },
+    { name: 'cluster', arity: 'repeat' },
+    { name: 'principal', arity: 'single' },
     { name: 'output', aliases: ['o'], arity: 'single' },
   ]);
   const output = flagValue(args, 'output') ?? 'table';
   if (!['table', 'json'].includes(output)) throw new UsageError(`-o ${output}: must be table or json`);
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0] ?? ''}"`);
-  const { user, label } = identityFrom(flagValue(args, 'user'), flagValues(args, 'group'), flagValue(args, 'serviceaccount'));
   const namespace = flagValue(args, 'namespace') ?? '';
-  const loaded = await loadIndex(flagValues(args, 'from-files'));
+  const principal = flagValue(args, 'principal');
+  const fromFiles = flagValues(args, 'from-files');
+  if (principal !== undefined || isCrossPlane(fromFiles, flagValues(args, 'azure-files'), flagValues(args, 'cluster'))) {
+    return crossPlaneRules(args, principal, namespace, output, io);
+  }
+  const { user, label } = identityFrom(flagValue(args, 'user'), flagValues(args, 'group'), flagValue(args, 'serviceaccount'));
+  const loaded = await loadIndex(fromFiles);
   const result = rulesFor(loaded.index, user, namespace);
   const where = namespace === '' ? 'cluster-wide (ClusterRoleBindings only)' : `in namespace ${namespace}`;
 
@@ -86,5 +99,83 @@ export async function rulesCommand(argv: readonly string[], io: CliIo): Promise<
   }
   io.out(`${lines.join('\n')}\n`);
   printWarnings(io, [...loaded.warnings, ...result.incomplete.map((m) => `incomplete: ${m}`)]);
+  return 0;
+}
+
+/** `rules --principal`: what an Entra identity holds on a cluster, per plane. */
+async function crossPlaneRules(args: ParsedArgs, principal: string | undefined, namespace: string, output: string, io: CliIo): Promise<number> {
+  const loaded = await loadAccessModel(flagValues(args, 'from-files'), flagValues(args, 'azure-files'), flagValues(args, 'cluster'));
+  const cluster = loaded.clusters[0];
+  if (cluster === undefined || loaded.clusters.length > 1) {
+    throw new UsageError(`rules answers for one cluster: add --cluster NAME (clusters: ${loaded.clusters.map((c) => c.name).join(', ')})`);
+  }
+  let identity;
+  if (principal !== undefined) {
+    identity = resolveIdentity(loaded, principal, undefined, []);
+  } else {
+    identity = kubernetesIdentity(identityFrom(flagValue(args, 'user'), flagValues(args, 'group'), flagValue(args, 'serviceaccount')).user);
+  }
+  const result = rulesAcross(loaded.model, identity, cluster, namespace);
+  const k8sRules = result.kubernetes?.rules ?? [];
+  if (output === 'json') {
+    io.out(
+      `${JSON.stringify(
+        {
+          cluster: result.cluster,
+          namespace,
+          principal: { kubernetesName: identity.kubernetes.name, groups: identity.kubernetes.groups, ...(identity.entra === undefined ? {} : { objectId: identity.entra.id }) },
+          kubernetes: k8sRules.map((r) => ({ plane: 'kubernetes', verbs: r.rule.verbs, apiGroups: r.rule.apiGroups, resources: r.rule.resources, resourceNames: r.rule.resourceNames, nonResourceURLs: r.rule.nonResourceURLs, via: pathJson(r) })),
+          azure: result.azure.map((a) => ({
+            plane: 'azure',
+            assignmentId: a.assignment.id,
+            roleName: a.role.roleName,
+            scope: a.assignment.scope,
+            state: a.assignment.state,
+            ...(a.assignment.condition === undefined ? {} : { condition: a.assignment.condition }),
+            dataActionsApply: a.dataActionsApply,
+            permissions: a.role.permissions.map((p) => ({ dataActions: p.dataActions, notDataActions: p.notDataActions })),
+            clusterActions: a.clusterActions,
+            ...(a.viaGroup === undefined ? {} : { viaGroup: { groupId: a.viaGroup.groupId, chain: a.viaGroup.chain } }),
+          })),
+          adminGroups: result.adminGroups,
+          notes: result.notes,
+          warnings: loaded.warnings,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    return 0;
+  }
+  const lines = [`Access of ${identity.kubernetes.name} on cluster ${result.cluster}${namespace === '' ? ' (cluster-wide)' : ` in namespace ${namespace}`}`];
+  if (result.adminGroups.length > 0) lines.push(`Cluster admin through admin group(s): ${result.adminGroups.map((g) => g.groupId).join(', ')}`);
+  lines.push('', `Kubernetes RBAC: ${k8sRules.length} rule(s)`);
+  if (k8sRules.length > 0) {
+    lines.push(
+      formatTable(
+        ['RESOURCES', 'NON-RESOURCE URLS', 'RESOURCE NAMES', 'VERBS', 'VIA'],
+        k8sRules.map((r) => [resourcesCell(r.rule) || '-', r.rule.nonResourceURLs.join(',') || '-', r.rule.resourceNames.join(',') || '-', r.rule.verbs.join(','), shortPath(r)]),
+      ),
+    );
+  }
+  lines.push('', `Azure role assignments at this scope: ${result.azure.length}`);
+  if (result.azure.length > 0) {
+    lines.push(
+      formatTable(
+        ['ROLE', 'SCOPE', 'STATE', 'DATA ACTIONS', 'LEADS INTO THE CLUSTER', 'VIA GROUP'],
+        result.azure.map((a) => [
+          a.role.roleName,
+          a.assignment.scope,
+          `${a.assignment.state}${a.assignment.condition === undefined ? '' : ' (conditional)'}`,
+          a.role.permissions.flatMap((p) => [...p.dataActions, ...p.notDataActions.map((n) => `-${n}`)]).join(' ') || '-',
+          a.clusterActions.map((x) => x.split('/').slice(-2).join('/')).join(', ') || '-',
+          a.viaGroup?.chain.join(' → ') ?? '',
+        ]),
+      ),
+    );
+  }
+  for (const n of result.notes) lines.push(`Note: ${n}.`);
+  io.out(`${lines.join('\n')}\n`);
+  printWarnings(io, loaded.warnings);
   return 0;
 }

@@ -6,8 +6,10 @@ import { subjectAppliesTo } from './subjectAppliesTo.ts';
 
 export interface NearMiss {
   readonly path: GrantPath;
-  /** The one thing that keeps this grant from allowing the request. */
+  /** The first thing that keeps this grant from allowing the request. */
   readonly failed: RuleAttribute | 'namespace';
+  /** Everything that keeps it from allowing the request (one or two attributes). */
+  readonly failedAll: readonly (RuleAttribute | 'namespace')[];
   readonly explanation: string;
 }
 
@@ -17,34 +19,40 @@ function quoteList(values: readonly string[]): string {
   return values.map((v) => (v === '' ? '""' : v)).join(', ');
 }
 
-function explain(failed: RuleAttribute | 'namespace', path: GrantPath, request: AccessRequest): string {
+function clause(failed: RuleAttribute | 'namespace', path: GrantPath, request: AccessRequest): string {
   const rule = path.rule;
-  const where = describePath(path);
   switch (failed) {
     case 'namespace':
       if (request.type === 'nonResource' || request.namespace === '') {
-        return `${where} would allow it, but a RoleBinding never grants cluster-scoped or non-resource requests`;
+        return `would allow it, but a RoleBinding never grants cluster-scoped or non-resource requests`;
       }
-      return `${where} would allow it, but only in namespace ${path.namespace}`;
+      return `would allow it, but only in namespace ${path.namespace}`;
     case 'verb':
-      return `${where} allows verbs ${quoteList(rule.verbs)}, not ${request.verb} (verbs are case-sensitive)`;
+      return `allows verbs ${quoteList(rule.verbs)}, not ${request.verb}${rule.verbs.some((v) => v.toLowerCase() === request.verb.toLowerCase()) ? ' (verbs are case-sensitive)' : ''}`;
     case 'apiGroup':
-      return `${where} is for apiGroups ${quoteList(rule.apiGroups)}, not ${request.type === 'resource' ? `"${request.apiGroup}"` : ''}`;
+      return `is for apiGroups ${quoteList(rule.apiGroups)}, not ${request.type === 'resource' ? `"${request.apiGroup}"` : ''}`;
     case 'resource': {
       const combined = request.type === 'resource' && request.subresource !== '' ? `${request.resource}/${request.subresource}` : request.type === 'resource' ? request.resource : '';
-      return `${where} covers resources ${quoteList(rule.resources)}, not ${combined} (a resource does not cover its subresources)`;
+      return `covers resources ${quoteList(rule.resources)}, not ${combined} (a resource does not cover its subresources)`;
     }
     case 'resourceName':
       if (request.type === 'resource' && request.name === '') {
-        return `${where} is limited to resourceNames ${quoteList(rule.resourceNames)}, which never covers a request without a name (list, watch, create, deletecollection)`;
+        return `is limited to resourceNames ${quoteList(rule.resourceNames)}, which never covers a request without a name (list, watch, create, deletecollection)`;
       }
-      return `${where} is limited to resourceNames ${quoteList(rule.resourceNames)}`;
+      return `is limited to resourceNames ${quoteList(rule.resourceNames)}`;
     case 'nonResourceURL':
-      return `${where} covers nonResourceURLs ${quoteList(rule.nonResourceURLs)}, not ${request.type === 'nonResource' ? request.path : ''}`;
+      return `covers nonResourceURLs ${quoteList(rule.nonResourceURLs)}, not ${request.type === 'nonResource' ? request.path : ''}`;
   }
 }
 
-/** Rules of bindings that name the user and fail the request on exactly one attribute (namespace counts as one). */
+function explain(failed: readonly (RuleAttribute | 'namespace')[], path: GrantPath, request: AccessRequest): string {
+  return `${describePath(path)} ${failed.map((f) => clause(f, path, request)).join('; and it ')}`;
+}
+
+/**
+ * Rules of bindings that name the user and fail the request on one attribute, or two (namespace counts as
+ * one): the grants the asker most likely had in mind. Closest first, then in upstream order.
+ */
 export function findNearMisses(index: CompiledRbacIndex, user: UserInfo, request: AccessRequest): NearMiss[] {
   const requestNamespace = request.type === 'resource' ? request.namespace : '';
   const out: NearMiss[] = [];
@@ -55,8 +63,8 @@ export function findNearMisses(index: CompiledRbacIndex, user: UserInfo, request
     resolved.rules.forEach((effective, ruleIndex) => {
       const failed: (RuleAttribute | 'namespace')[] = failedAttributes(effective.rule, request);
       if (!consulted) failed.push('namespace');
-      const only = failed[0];
-      if (failed.length !== 1 || only === undefined) return;
+      const first = failed[0];
+      if (first === undefined || failed.length > 2) return;
       const path: GrantPath = {
         binding: resolved.bindingKey,
         role: resolved.roleKey,
@@ -65,9 +73,9 @@ export function findNearMisses(index: CompiledRbacIndex, user: UserInfo, request
         aggregatedFrom: effective.aggregatedFrom,
         namespace: ns,
       };
-      out.push({ path, failed: only, explanation: explain(only, path, request) });
+      out.push({ path, failed: first, failedAll: failed, explanation: explain(failed, path, request) });
     });
-    if (out.length >= MAX_NEAR_MISSES) break;
   }
-  return out.slice(0, MAX_NEAR_MISSES);
+  // Stable sort: fewer failed attributes first, upstream order within the same count.
+  return out.sort((a, b) => a.failedAll.length - b.failedAll.length).slice(0, MAX_NEAR_MISSES);
 }
