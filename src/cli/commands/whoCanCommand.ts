@@ -95,7 +95,7 @@ export async function whoCanCommand(argv: readonly string[], io: CliIo): Promise
     if (anyNamespace && request.type === 'resource' && target.namespaced !== false) {
       const answer = whoCanAcrossAnyNamespace(model.model, request, model.clusters, { expandGroups: expand });
       const question = `${describeRequest({ ...request, namespace: '' }).replace(' (cluster-wide)', '')} in any namespace`;
-      renderCrossWhoCan(answer, output, question, io, [...target.warnings, ...model.warnings]);
+      renderCrossWhoCan(answer, output, question, io, [...target.warnings, ...model.warnings], model.model.entra.displayName);
       return 0;
     }
     return crossWhoCan(model, request, expand, output, io, target.warnings);

@@ -1,5 +1,5 @@
 import type { ObjectKey } from '../../model/k8sRbac.ts';
-import type { AccessPath, EscalationPath } from '../../engine/access/accessPath.ts';
+import { groupChainText, type AccessPath, type EscalationPath, type NameOf } from '../../engine/access/accessPath.ts';
 import type { GroupMembership } from '../../engine/entra/entraIndex.ts';
 
 function key(k: ObjectKey): Record<string, string> {
@@ -77,8 +77,8 @@ export function accessPathJson(path: AccessPath | EscalationPath): Record<string
 }
 
 /** One short line for tables: `[azure] RBAC Writer @ rg-prod → …/secrets/read`. */
-export function accessPathShort(path: AccessPath | EscalationPath): string {
-  const g = 'viaGroup' in path && path.viaGroup !== undefined ? ` via group ${path.viaGroup.chain.join(' → ')}` : '';
+export function accessPathShort(path: AccessPath | EscalationPath, nameOf?: NameOf): string {
+  const g = 'viaGroup' in path && path.viaGroup !== undefined ? ` via group ${groupChainText(path.viaGroup, nameOf)}` : '';
   switch (path.kind) {
     case 'rbac': {
       const k = (o: ObjectKey) => (o.namespace === undefined ? `${o.kind} ${o.name}` : `${o.kind} ${o.namespace}/${o.name}`);
@@ -89,7 +89,7 @@ export function accessPathShort(path: AccessPath | EscalationPath): string {
     case 'dataAction':
       return `[azure ${path.cluster}] "${path.roleName}" at ${path.scope}${path.condition === undefined ? '' : ' (conditional)'}${g}`;
     case 'adminGroup':
-      return `[azure ${path.cluster}] cluster admin group ${path.groupId}${g}`;
+      return `[azure ${path.cluster}] cluster admin group ${nameOf?.(path.groupId) ?? path.groupId}${g}`;
     case 'adminCredential':
       return `[azure ${path.cluster}] "${path.roleName}" at ${path.scope} → ${path.action.split('/').slice(-2).join('/')} → ${path.becomes}${g}`;
     case 'discovery':

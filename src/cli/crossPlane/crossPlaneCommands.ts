@@ -3,7 +3,7 @@ import { describeRequest } from '../../model/accessRequest.ts';
 import { whoCanAcross, type CrossPlaneSubject, type CrossPlaneWhoCan } from '../../engine/access/whoCanAcross.ts';
 import { canAcross } from '../../engine/access/canAcross.ts';
 import { entraIdentity, kubernetesIdentity, type PrincipalIdentity } from '../../engine/access/principalIdentity.ts';
-import { describeAccessPath } from '../../engine/access/accessPath.ts';
+import { describeAccessPath, type NameOf } from '../../engine/access/accessPath.ts';
 import { impersonatedUser } from '../../engine/k8s/index.ts';
 import { formatTable, printWarnings, type CliIo } from '../io.ts';
 import { UsageError } from '../UsageError.ts';
@@ -26,7 +26,7 @@ function label(s: Omit<CrossPlaneSubject, 'via' | 'conditional'>): string {
   return s.displayName !== undefined && s.displayName !== s.name ? `${base} (${s.displayName})` : base;
 }
 
-export function renderCrossWhoCan(answer: CrossPlaneWhoCan, output: string, question: string, io: CliIo, extraWarnings: readonly string[]): void {
+export function renderCrossWhoCan(answer: CrossPlaneWhoCan, output: string, question: string, io: CliIo, extraWarnings: readonly string[], nameOf?: NameOf): void {
   const warnings = [...new Set([...extraWarnings, ...answer.warnings])];
   if (output === 'json') {
     io.out(
@@ -52,18 +52,18 @@ export function renderCrossWhoCan(answer: CrossPlaneWhoCan, output: string, ques
         i === 0 ? s.kind : '',
         i === 0 ? label(s) : '',
         i === 0 ? (s.principalType ?? '') : '',
-        `${accessPathShort(p)}${output !== 'wide' && s.via.length > 1 ? ` (+${s.via.length - 1} more)` : ''}${s.conditional && i === 0 ? ' [conditional]' : ''}`,
+        `${accessPathShort(p, nameOf)}${output !== 'wide' && s.via.length > 1 ? ` (+${s.via.length - 1} more)` : ''}${s.conditional && i === 0 ? ' [conditional]' : ''}`,
       ]),
     );
     lines.push(formatTable(['KIND', 'SUBJECT', 'ENTRA TYPE', 'VIA'], rows));
   }
   if (answer.eligible.length > 0) {
     lines.push('', 'Eligible (PIM), not active until activated:');
-    for (const e of answer.eligible) lines.push(`  ${label(e.subject)}: ${accessPathShort(e.path)}`);
+    for (const e of answer.eligible) lines.push(`  ${label(e.subject)}: ${accessPathShort(e.path, nameOf)}`);
   }
   if (answer.escalations.length > 0) {
     lines.push('', 'Escalation paths (control-plane rights that lead to cluster takeover):');
-    for (const e of answer.escalations) lines.push(`  ${label(e.subject)}: ${describeAccessPath(e.path)}`);
+    for (const e of answer.escalations) lines.push(`  ${label(e.subject)}: ${describeAccessPath(e.path, nameOf)}`);
   }
   if (answer.denied.length > 0) {
     lines.push('', 'Stopped by Azure deny assignments:');
@@ -77,7 +77,7 @@ export function renderCrossWhoCan(answer: CrossPlaneWhoCan, output: string, ques
 export function crossWhoCan(loaded: LoadedAccessModel, request: AccessRequest, expandGroups: boolean, output: string, io: CliIo, warnings: readonly string[]): number {
   const answer = whoCanAcross(loaded.model, request, loaded.clusters, { expandGroups });
   const where = loaded.clusters.length === 1 ? ` on cluster ${loaded.clusters[0]?.name ?? ''}` : ` on ${loaded.clusters.length} clusters`;
-  renderCrossWhoCan(answer, output, `${describeRequest(request)}${where}`, io, [...warnings, ...loaded.warnings]);
+  renderCrossWhoCan(answer, output, `${describeRequest(request)}${where}`, io, [...warnings, ...loaded.warnings], loaded.model.entra.displayName);
   return 0;
 }
 
@@ -128,9 +128,9 @@ export function crossCanI(loaded: LoadedAccessModel, identity: PrincipalIdentity
     );
   } else if (!quiet) {
     const lines = [decision.allowed === true ? 'yes' : decision.allowed === 'conditional' ? 'conditional' : 'no', `  ${decision.reason}`];
-    for (const p of decision.paths.slice(1)) lines.push(`  also: ${describeAccessPath(p)}`);
-    for (const p of decision.eligible) lines.push(`  eligible (activate in PIM first): ${describeAccessPath(p)}`);
-    for (const p of decision.escalations) lines.push(`  ${describeAccessPath(p)}`);
+    for (const p of decision.paths.slice(1)) lines.push(`  also: ${describeAccessPath(p, loaded.model.entra.displayName)}`);
+    for (const p of decision.eligible) lines.push(`  eligible (activate in PIM first): ${describeAccessPath(p, loaded.model.entra.displayName)}`);
+    for (const p of decision.escalations) lines.push(`  ${describeAccessPath(p, loaded.model.entra.displayName)}`);
     for (const n of decision.notes) lines.push(`  note: ${n}`);
     io.out(`${lines.join('\n')}\n`);
     printWarnings(io, allWarnings);

@@ -97,29 +97,36 @@ export function isConditional(path: AccessPath): boolean {
   return (path.kind === 'dataAction' || path.kind === 'adminCredential') && path.condition !== undefined;
 }
 
-function chain(via: GroupMembership | undefined): string {
-  return via === undefined ? '' : ` (member of group ${via.chain.join(' → ')})`;
+/** Resolves an object id to a display name for explanations; ids stay when the directory does not know them. */
+export type NameOf = (id: string) => string | undefined;
+
+export function groupChainText(via: GroupMembership, nameOf?: NameOf): string {
+  return via.chain.map((id) => nameOf?.(id) ?? id).join(' → ');
+}
+
+function chain(via: GroupMembership | undefined, nameOf: NameOf | undefined): string {
+  return via === undefined ? '' : ` (member of group ${groupChainText(via, nameOf)})`;
 }
 
 function key(k: ObjectKey): string {
   return k.namespace === undefined ? `${k.kind} ${k.name}` : `${k.kind} ${k.namespace}/${k.name}`;
 }
 
-export function describeAccessPath(path: AccessPath | EscalationPath): string {
+export function describeAccessPath(path: AccessPath | EscalationPath, nameOf?: NameOf): string {
   switch (path.kind) {
     case 'rbac':
-      return `[kubernetes] ${key(path.binding)} → ${key(path.role)} rule #${path.ruleIndex}${chain(path.viaGroup)}`;
+      return `[kubernetes] ${key(path.binding)} → ${key(path.role)} rule #${path.ruleIndex}${chain(path.viaGroup, nameOf)}`;
     case 'systemMasters':
       return '[kubernetes] member of system:masters (allowed before RBAC is consulted)';
     case 'dataAction':
-      return `[azure] role "${path.roleName}" assigned at ${path.scope} grants ${path.dataAction} (by ${path.matchedBy})${path.condition === undefined ? '' : ` only if: ${path.condition}`}${chain(path.viaGroup)}`;
+      return `[azure] role "${path.roleName}" assigned at ${path.scope} grants ${path.dataAction} (by ${path.matchedBy})${path.condition === undefined ? '' : ` only if: ${path.condition}`}${chain(path.viaGroup, nameOf)}`;
     case 'adminGroup':
-      return `[azure] admin group ${path.groupId} of the cluster (aadProfile.adminGroupObjectIDs → cluster-admin)${chain(path.viaGroup)}`;
+      return `[azure] admin group ${nameOf?.(path.groupId) ?? path.groupId} of the cluster (aadProfile.adminGroupObjectIDs → cluster-admin)${chain(path.viaGroup, nameOf)}`;
     case 'adminCredential':
-      return `[azure] role "${path.roleName}" at ${path.scope} allows ${path.action} → kubeconfig as ${path.becomes}${path.condition === undefined ? '' : ` only if: ${path.condition}`}${chain(path.viaGroup)}`;
+      return `[azure] role "${path.roleName}" at ${path.scope} allows ${path.action} → kubeconfig as ${path.becomes}${path.condition === undefined ? '' : ` only if: ${path.condition}`}${chain(path.viaGroup, nameOf)}`;
     case 'discovery':
       return '[azure] discovery path: AKS allows it to every Entra identity without asking Azure';
     case 'escalation':
-      return `[azure] escalation: role "${path.roleName}" at ${path.scope} allows ${path.action}: ${path.why}${chain(path.viaGroup)}`;
+      return `[azure] escalation: role "${path.roleName}" at ${path.scope} allows ${path.action}: ${path.why}${chain(path.viaGroup, nameOf)}`;
   }
 }

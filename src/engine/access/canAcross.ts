@@ -120,11 +120,11 @@ export function canAcross(model: AccessModel, identity: PrincipalIdentity, reque
   const allowed: CrossPlaneAllowed = unconditional !== undefined ? true : paths.length > 0 ? 'conditional' : false;
   const what = `${describeRequest(request)} on cluster ${cluster.name}`;
   let reason: string;
-  if (unconditional !== undefined) reason = `allowed: ${describeAccessPath(unconditional)}`;
-  else if (paths[0] !== undefined) reason = `conditional: ${describeAccessPath(paths[0])}`;
+  if (unconditional !== undefined) reason = `allowed: ${describeAccessPath(unconditional, model.entra.displayName)}`;
+  else if (paths[0] !== undefined) reason = `conditional: ${describeAccessPath(paths[0], model.entra.displayName)}`;
   else {
     const why = azureDenials[0] === undefined ? '' : `; ${azureDenials[0]}`;
-    const pending = eligible[0] === undefined ? '' : `; eligible (PIM, not active): ${describeAccessPath(eligible[0])}`;
+    const pending = eligible[0] === undefined ? '' : `; eligible (PIM, not active): ${describeAccessPath(eligible[0], model.entra.displayName)}`;
     reason = `denied: no Kubernetes binding or Azure role allows ${user.name} to ${what}${why}${pending}`;
   }
   return { cluster: cluster.name, allowed, reason, paths, eligible, escalations, azureDenials, notes, warnings };

@@ -13,14 +13,14 @@ export interface GroupMember {
 }
 
 export interface EntraIndex {
-  principal(id: string): EntraPrincipal | undefined;
+  readonly principal: (id: string) => EntraPrincipal | undefined;
   /** By object id or, for users, UPN (case-insensitive). */
-  resolve(idOrUpn: string): EntraPrincipal | undefined;
+  readonly resolve: (idOrUpn: string) => EntraPrincipal | undefined;
   /** Every group the principal is in, directly or through nested groups (cycles tolerated), shortest chain. */
-  groupsOf(principalId: string): readonly GroupMembership[];
+  readonly groupsOf: (principalId: string) => readonly GroupMembership[];
   /** Every non-group principal in the group, transitively, shortest chain. */
-  membersOf(groupId: string): readonly GroupMember[];
-  displayName(id: string): string | undefined;
+  readonly membersOf: (groupId: string) => readonly GroupMember[];
+  readonly displayName: (id: string) => string | undefined;
 }
 
 const key = (id: string) => id.toLowerCase();
