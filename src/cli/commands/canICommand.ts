@@ -1,7 +1,7 @@
 import { isInputPath } from '../inputPath.ts';
 import { isCrossPlane, unexpected } from './whoCanCommand.ts';
 import { loadAccessModel } from '../crossPlane/loadAccessModel.ts';
-import { crossCanI, resolveIdentity } from '../crossPlane/crossPlaneCommands.ts';
+import { asHint, crossCanI, resolveIdentity } from '../crossPlane/crossPlaneCommands.ts';
 import { can, impersonatedUser, describePath } from '../../engine/k8s/index.ts';
 import { flagSet, flagValue, flagValues, parseArgs } from '../parseArgs.ts';
 import { parseTarget } from '../parseTarget.ts';
@@ -46,7 +46,7 @@ export async function canICommand(argv: readonly string[], io: CliIo): Promise<n
   if (asPrincipal !== undefined || isCrossPlane(fromFiles, flagValues(args, 'azure-files'), flagValues(args, 'cluster'))) {
     const model = await loadAccessModel(fromFiles, flagValues(args, 'azure-files'), flagValues(args, 'cluster'));
     const identity = resolveIdentity(model, asPrincipal, as, asGroups);
-    return crossCanI(model, identity, target.request, output, flagSet(args, 'quiet'), io, target.warnings);
+    return crossCanI(model, identity, target.request, output, flagSet(args, 'quiet'), io, [...target.warnings, ...(asPrincipal === undefined ? asHint(model, as) : [])]);
   }
   const loaded = await loadIndex(fromFiles);
   const warnings = [...loaded.warnings, ...target.warnings];

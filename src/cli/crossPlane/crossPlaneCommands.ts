@@ -94,6 +94,14 @@ export function resolveIdentity(loaded: LoadedAccessModel, asPrincipal: string |
   return kubernetesIdentity(impersonatedUser(as ?? '', asGroups));
 }
 
+/** `--as` names a Kubernetes identity; when it is also an Entra user, say how to ask about the Entra identity. */
+export function asHint(loaded: LoadedAccessModel, as: string | undefined): string[] {
+  if (as === undefined || as === '') return [];
+  const p = loaded.model.entra.resolve(as);
+  if (p === undefined || p.kind === 'group') return [];
+  return [`${as} is an Entra identity; --as evaluates it as a plain Kubernetes user (no Azure roles, no Entra groups). Use --as-principal ${as} for what AKS decides for it`];
+}
+
 export function crossCanI(loaded: LoadedAccessModel, identity: PrincipalIdentity, request: AccessRequest, output: string, quiet: boolean, io: CliIo, warnings: readonly string[]): number {
   const cluster = loaded.clusters[0];
   if (cluster === undefined || loaded.clusters.length > 1) {
