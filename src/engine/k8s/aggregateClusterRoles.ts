@@ -70,6 +70,12 @@ export function aggregateClusterRoles(clusterRoles: readonly Role[]): Aggregatio
           }
         }
       }
+      // Stored rules the selectors do not produce (a partial export) are kept, because the authorizer reads
+      // `.rules`; they must be kept inside the fixed point, not appended after it, so that roles aggregating
+      // this one receive them too, as the controller copies a source's whole `.rules` (admin ← edit).
+      for (const stored of role.rules) {
+        if (!next.some((e) => rulesEqual(e.rule, stored))) next.push({ rule: stored, aggregatedFrom: [] });
+      }
       const before = current.get(name) ?? [];
       const same = before.length === next.length && before.every((e, i) => {
         const n = next[i];
@@ -86,12 +92,12 @@ export function aggregateClusterRoles(clusterRoles: readonly Role[]): Aggregatio
     const role = byName.get(name);
     const computed = current.get(name);
     if (role === undefined || computed === undefined) continue;
-    const extra = role.rules.filter((stored) => !computed.some((e) => rulesEqual(e.rule, stored)));
-    if (extra.length > 0) {
+    // The kept stored rules are the only entries of an aggregated role that came from no source.
+    const extra = computed.filter((e) => e.aggregatedFrom.length === 0).length;
+    if (extra > 0) {
       warnings.push(
-        `ClusterRole ${name} (${role.source}): ${extra.length} of its stored rules are not produced by its aggregationRule from the loaded ClusterRoles (a partial export?); they are kept because the authorizer reads .rules`,
+        `ClusterRole ${name} (${role.source}): ${extra} of its stored rules are not produced by its aggregationRule from the loaded ClusterRoles (a partial export?); they are kept because the authorizer reads .rules`,
       );
-      computed.push(...extra.map((rule) => ({ rule, aggregatedFrom: [] })));
     }
   }
   return { rulesByClusterRole: current, warnings };
