@@ -257,7 +257,7 @@ describe.concurrent('aks-access can-i', () => {
     expect(run.code).toBe(1);
     const [first, second] = run.stdout.split('\n');
     expect(first).toBe('no');
-    expect(second).toMatch(/^ {2}denied: no RBAC rule allows "alice@contoso.com" .*to list secrets in namespace payments$/);
+    expect(second).toMatch(/^ {2}denied: no RBAC rule allows "alice@contoso.com" .*to list secrets in namespace payments; closest: RoleBinding payments\/alice-db-password .* limited to resourceNames db-password/);
     expect(run.stderr).toContain('Warning: skipped 1 object(s) that are not RBAC objects (ConfigMap: 1)');
   });
 

@@ -61,6 +61,8 @@ export function findNearMisses(index: CompiledRbacIndex, user: UserInfo, request
     if (!resolved.binding.subjects.some((s) => subjectAppliesTo(s, user, ns))) continue;
     const consulted = ns === '' || (requestNamespace !== '' && ns === requestNamespace);
     resolved.rules.forEach((effective, ruleIndex) => {
+      // A rule about the other kind of request (URLs for a resource request, or the reverse) is no near miss.
+      if (request.type === 'resource' ? effective.rule.resources.length === 0 : effective.rule.nonResourceURLs.length === 0) return;
       const failed: (RuleAttribute | 'namespace')[] = failedAttributes(effective.rule, request);
       if (!consulted) failed.push('namespace');
       const first = failed[0];
