@@ -1,6 +1,6 @@
 /**
  * Golden tests over the upstream bootstrap RBAC policy (kube-apiserver's default roles and bindings, see
- * /work/shared/reference/kubernetes-bootstrap/README.md). Every expected set below was worked out by reading
+ * examples/k8s/kubernetes-bootstrap/README.md). Every expected set below was worked out by reading
  * the YAML, not by running the engine: the comments say which binding and rule puts each subject there.
  *
  * Who is bound (cluster-role-bindings.yaml, controller-role-bindings.yaml, namespace-role-bindings.yaml):
@@ -31,7 +31,7 @@ import { aggregateClusterRoles } from '../../src/engine/k8s/aggregateClusterRole
 import { groupSubject, roleBinding, subjectKeys, toClusterRole, userSubject } from '../helpers/rbacFixtures.ts';
 import { naiveCan, naiveWhoCan } from '../reference/naiveAuthorizer.ts';
 
-const BOOTSTRAP_DIR = fileURLToPath(new URL('../../../shared/reference/kubernetes-bootstrap', import.meta.url));
+const BOOTSTRAP_DIR = fileURLToPath(new URL('../../examples/k8s/kubernetes-bootstrap', import.meta.url));
 
 let objects: RbacObjects;
 let policy: RbacPolicy;
