@@ -24,8 +24,18 @@ export interface SimResponse {
 export interface SimRouter {
   readonly service: SimService;
   handle(req: SimRequest): SimResponse | Promise<SimResponse>;
-  /** The service's error envelope (ARM `{error:{code,message}}`, Graph's, Kubernetes `Status`). */
-  errorBody(status: number, code: string, message: string): unknown;
+  /**
+   * The service's error envelope (ARM `{error:{code,message}}`, Graph's, Kubernetes `Status`). `request` is
+   * the request being failed, for envelopes that name what was asked (Kubernetes' "pods is forbidden: …").
+   */
+  errorBody(status: number, code: string, message: string, request?: SimRequestLine): unknown;
+}
+
+/** What an error envelope may quote about the request it answers. */
+export interface SimRequestLine {
+  readonly method: string;
+  readonly url: URL;
+  readonly headers: IncomingMessage['headers'];
 }
 
 export interface SimListener {
@@ -79,7 +89,8 @@ export async function listen(router: SimRouter, certificate: SimCertificate, fau
       if (fault !== undefined && fault.kind in STATUS_CODES) {
         const code = STATUS_CODES[fault.kind] ?? 'Error';
         const headers: Record<string, string> = fault.kind === '429' ? { 'retry-after': String(fault.retryAfterSeconds ?? 1) } : {};
-        send(res, { status: Number(fault.kind), headers, body: router.errorBody(Number(fault.kind), code, `simulated ${fault.kind} (injected fault)`) });
+        const body = router.errorBody(Number(fault.kind), code, `simulated ${fault.kind} (injected fault)`, { method, url, headers: req.headers });
+        send(res, { status: Number(fault.kind), headers, body });
         return;
       }
       const response = await router.handle({ method, url, headers: req.headers, body, ...(fault === undefined ? {} : { fault }) });
