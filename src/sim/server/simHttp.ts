@@ -76,7 +76,9 @@ function send(res: ServerResponse, response: SimResponse): void {
 export async function listen(router: SimRouter, certificate: SimCertificate, faults: FaultRegistry, log: RequestLog): Promise<SimListener> {
   const server: Server = createServer({ key: certificate.key, cert: certificate.cert }, (req, res) => {
     void (async () => {
-      const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+      // Concatenate rather than resolve: a path the Azure SDKs build from a scope with a leading slash starts
+      // with `//` (`//subscriptions/…`), which `new URL(path, base)` would read as a host name.
+      const url = new URL(`https://127.0.0.1${req.url ?? '/'}`);
       const method = req.method ?? 'GET';
       log.record({ service: router.service, method, url: `${url.pathname}${url.search}`, authorization: req.headers.authorization });
       const body = await readBody(req);
