@@ -19,15 +19,16 @@ export interface AzureObjects {
 type Kind = 'roleAssignment' | 'eligibleAssignment' | 'roleDefinition' | 'denyAssignment' | 'managedCluster' | 'hierarchy' | EntraPrincipal['kind'];
 
 /** Recognise an item by its resource type, then by its shape (the az CLI drops some types). */
-function classify(item: Json): Kind | undefined {
-  const type = str(item, 'type', 'item').toLowerCase();
+function classify(item: Json, where: string): Kind | undefined {
+  // `where` so that a bad `type` names its file and item (it used to say just "item").
+  const type = str(item, 'type', where).toLowerCase();
   if (type.endsWith('/roleassignments') || type.endsWith('/roleassignmentscheduleinstances')) return 'roleAssignment';
   if (type.endsWith('/roleeligibilityscheduleinstances') || type.endsWith('/roleeligibilityschedules')) return 'eligibleAssignment';
   if (type.endsWith('/roledefinitions')) return 'roleDefinition';
   if (type.endsWith('/denyassignments')) return 'denyAssignment';
   if (type === 'microsoft.containerservice/managedclusters') return 'managedCluster';
   if (type.startsWith('microsoft.management/managementgroups') || type === '/subscriptions') return 'hierarchy';
-  const entra = entraKind(item);
+  const entra = entraKind(item, where);
   if (entra !== undefined) return entra;
   const p = isObject(item.properties) ? item.properties : item;
   if (field(p, 'roleName') !== undefined && field(p, 'permissions') !== undefined) return 'roleDefinition';
@@ -53,9 +54,18 @@ function mergeGroups(groups: readonly EntraGroup[]): EntraGroup[] {
   return [...byId.values()];
 }
 
+/**
+ * One object per id, later listings adding to earlier ones. An empty string never replaces a value: a user
+ * embedded as a group member with only `id` (Graph `$expand=members($select=id)`) has userPrincipalName "",
+ * and used to erase the UPN from the user listing when read after it, so the user lost its Kubernetes name.
+ */
 function uniqueById<T extends { id: string }>(items: readonly T[]): T[] {
   const byId = new Map<string, T>();
-  for (const i of items) byId.set(i.id.toLowerCase(), { ...byId.get(i.id.toLowerCase()), ...i });
+  for (const i of items) {
+    const prev = byId.get(i.id.toLowerCase());
+    const filled = prev === undefined ? i : (Object.fromEntries(Object.entries(i).filter(([k, v]) => v !== '' || !(k in prev))) as Partial<T>);
+    byId.set(i.id.toLowerCase(), { ...prev, ...filled } as T);
+  }
   return [...byId.values()];
 }
 
@@ -78,7 +88,7 @@ export function extractAzureObjects(documents: readonly { value: unknown; source
 
   const visit = (item: unknown, where: string) => {
     if (!isObject(item)) throw new ManifestError(`${where}: expected a JSON object, got ${JSON.stringify(item).slice(0, 60)}`);
-    const kind = classify(item);
+    const kind = classify(item, where);
     if (kind === undefined) {
       unknown++;
       return;

@@ -81,14 +81,30 @@ export function normalizeDenyAssignment(raw: Json, where: string): DenyAssignmen
   };
 }
 
-/** Management group descendants / entities: each names its parent; nested `children` are walked too. */
+const MG_PREFIX = '/providers/Microsoft.Management/managementGroups/';
+
+/**
+ * Management group descendants / entities: each names its parent; nested `children` are walked too.
+ * `GET managementGroups/X` (and `az account management-group show`) put the parent in `details.parent`
+ * and, with `$expand=path`, the ancestors' names root-first in `details.path`. Fixed: only a top-level
+ * `parent` was read, so a management group fetched with `get`/`show` lost its place in the tree and
+ * assignments above it did not reach the subscriptions below.
+ */
 export function normalizeHierarchyEntity(raw: Json, where: string, out: ScopeParent[]): void {
   const p = props(raw);
   const id = requiredStr(raw, 'id', where);
-  const parent = obj(p, 'parent');
+  const details = obj(p, 'details');
+  const parent = obj(p, 'parent') ?? (details === undefined ? undefined : obj(details, 'parent'));
   const parentId = parent === undefined ? '' : str(parent, 'id', where);
   const displayName = str(p, 'displayName', where);
   if (parentId !== '') out.push({ id, parentId, ...(displayName === '' ? {} : { displayName }) });
+  const path = details === undefined ? [] : list(details, 'path', `${where} details`);
+  const names = path.map((e, i) => (isObject(e) ? str(e, 'name', `${where} details.path[${i}]`) : ''));
+  for (let i = 1; i < names.length; i++) {
+    const child = names[i] ?? '';
+    const above = names[i - 1] ?? '';
+    if (child !== '' && above !== '') out.push({ id: `${MG_PREFIX}${child}`, parentId: `${MG_PREFIX}${above}` });
+  }
   list(p, 'children', where).forEach((child, i) => {
     if (!isObject(child)) return;
     const childId = str(child, 'id', `${where} children[${i}]`);

@@ -2,8 +2,8 @@ import type { EntraGroup, EntraPrincipal, EntraServicePrincipal, EntraUser } fro
 import { field, isObject, list, requiredStr, str, type Json } from './jsonFields.ts';
 
 /** Which directory object a Graph / `az ad` item is: by `@odata.type` when present, else by its fields. */
-export function entraKind(raw: Json): EntraPrincipal['kind'] | undefined {
-  const odata = str(raw, '@odata.type', 'object').toLowerCase();
+export function entraKind(raw: Json, where = 'object'): EntraPrincipal['kind'] | undefined {
+  const odata = str(raw, '@odata.type', where).toLowerCase();
   if (odata === '#microsoft.graph.user') return 'user';
   if (odata === '#microsoft.graph.group') return 'group';
   if (odata === '#microsoft.graph.serviceprincipal') return 'servicePrincipal';
@@ -47,7 +47,7 @@ export function normalizeEntraObject(raw: Json, where: string, kind: EntraPrinci
     if (!isObject(m)) return;
     const memberWhere = `${where} members[${i}]`;
     memberIds.push(requiredStr(m, 'id', memberWhere));
-    const memberKind = entraKind(m);
+    const memberKind = entraKind(m, memberWhere);
     // A nested group listed as a member carries no members of its own here; its own entry (if any) has them.
     if (memberKind === 'user' || memberKind === 'servicePrincipal') embedded.push(...normalizeEntraObject(m, memberWhere, memberKind));
   });

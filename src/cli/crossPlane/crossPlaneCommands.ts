@@ -1,6 +1,6 @@
 import type { AccessRequest } from '../../model/accessRequest.ts';
 import { describeRequest } from '../../model/accessRequest.ts';
-import { whoCanAcross, type CrossPlaneSubject, type CrossPlaneWhoCan } from '../../engine/access/whoCanAcross.ts';
+import { principalType, whoCanAcross, type CrossPlaneSubject, type CrossPlaneWhoCan } from '../../engine/access/whoCanAcross.ts';
 import { canAcross } from '../../engine/access/canAcross.ts';
 import { entraIdentity, kubernetesIdentity, type PrincipalIdentity } from '../../engine/access/principalIdentity.ts';
 import { describeAccessPath, type NameOf } from '../../engine/access/accessPath.ts';
@@ -32,7 +32,13 @@ export function renderCrossWhoCan(answer: CrossPlaneWhoCan, output: string, ques
     io.out(
       `${JSON.stringify(
         {
-          subjects: answer.subjects.map((s) => ({ ...subjectJson(s), ...(s.conditional ? { conditional: true } : {}), via: s.via.map(accessPathJson) })),
+          // namespaces: -A answers say where each subject holds (it used to be computed and dropped here).
+          subjects: answer.subjects.map((s) => ({
+            ...subjectJson(s),
+            ...(s.namespaces === undefined ? {} : { namespaces: s.namespaces }),
+            ...(s.conditional ? { conditional: true } : {}),
+            via: s.via.map(accessPathJson),
+          })),
           eligible: answer.eligible.map((e) => ({ ...subjectJson(e.subject), via: [accessPathJson(e.path)] })),
           escalations: answer.escalations.map((e) => ({ ...subjectJson(e.subject), via: [accessPathJson(e.path)] })),
           denied: answer.denied.map((d) => ({ ...subjectJson(d.subject), reason: d.reason })),
@@ -120,7 +126,8 @@ export function crossCanI(loaded: LoadedAccessModel, identity: PrincipalIdentity
           principal: {
             kubernetesName: identity.kubernetes.name,
             groups: identity.kubernetes.groups,
-            ...(entra === undefined ? {} : { objectId: entra.id, principalType: entra.kind === 'user' ? 'User' : entra.kind === 'group' ? 'Group' : (entra.servicePrincipalType ?? 'ServicePrincipal') }),
+            // Same vocabulary as who-can (it used to print Graph's servicePrincipalType, e.g. "Application").
+            ...(entra === undefined ? {} : { objectId: entra.id, principalType: principalType(entra) }),
             ...(entra?.displayName === undefined ? {} : { displayName: entra.displayName }),
           },
           via: decision.paths.map(accessPathJson),

@@ -24,10 +24,12 @@ export interface CrossPlaneSubject {
   readonly via: readonly AccessPath[];
   /** Every path is conditional (ABAC): the subject can only when the condition holds. */
   readonly conditional: boolean;
+  /** Any-namespace questions only: where the subject holds (`["*"]` = everywhere). */
+  readonly namespaces?: readonly string[];
 }
 
 export interface HeldPath<P> {
-  readonly subject: Omit<CrossPlaneSubject, 'via' | 'conditional'>;
+  readonly subject: Omit<CrossPlaneSubject, 'via' | 'conditional' | 'namespaces'>;
   readonly path: P;
 }
 
@@ -38,7 +40,7 @@ export interface CrossPlaneWhoCan {
   /** Hold a control-plane action that leads to cluster takeover. */
   readonly escalations: readonly HeldPath<EscalationPath>[];
   /** Holders an Azure deny assignment stops (their Azure paths are dropped). */
-  readonly denied: readonly { subject: Omit<CrossPlaneSubject, 'via' | 'conditional'>; reason: string }[];
+  readonly denied: readonly { subject: Omit<CrossPlaneSubject, 'via' | 'conditional' | 'namespaces'>; reason: string }[];
   readonly notes: readonly string[];
   readonly warnings: readonly string[];
 }
@@ -48,9 +50,10 @@ export interface WhoCanAcrossOptions {
   readonly expandGroups?: boolean;
 }
 
-type SubjectInfo = Omit<CrossPlaneSubject, 'via' | 'conditional'>;
+type SubjectInfo = Omit<CrossPlaneSubject, 'via' | 'conditional' | 'namespaces'>;
 
-function principalType(p: EntraPrincipal): string {
+/** The Entra type answers show: User, Group, ManagedIdentity or ServicePrincipal. */
+export function principalType(p: EntraPrincipal): string {
   if (p.kind === 'user') return 'User';
   if (p.kind === 'group') return 'Group';
   return p.servicePrincipalType === 'ManagedIdentity' ? 'ManagedIdentity' : 'ServicePrincipal';
@@ -72,7 +75,7 @@ function subjectKey(s: SubjectInfo): string {
  * cluster's admin groups and local-account credentials, each subject with every path.
  */
 export function whoCanAcross(model: AccessModel, request: AccessRequest, clusters: readonly AksCluster[], options: WhoCanAcrossOptions = {}): CrossPlaneWhoCan {
-  const subjects = new Map<string, { info: SubjectInfo; via: AccessPath[] }>();
+  const subjects = new Map<string, { info: SubjectInfo; via: AccessPath[]; ids: Set<string> }>();
   const eligible: HeldPath<AccessPath>[] = [];
   const escalations: HeldPath<EscalationPath>[] = [];
   const denied: { subject: SubjectInfo; reason: string }[] = [];
@@ -81,8 +84,13 @@ export function whoCanAcross(model: AccessModel, request: AccessRequest, cluster
 
   const add = (info: SubjectInfo, path: AccessPath) => {
     const k = subjectKey(info);
-    const entry = subjects.get(k) ?? { info, via: [] };
-    entry.via.push(path);
+    const entry = subjects.get(k) ?? { info, via: [], ids: new Set<string>() };
+    // The same grant can be reached twice (as a holder, and again as a member of a holding group).
+    const id = JSON.stringify(path);
+    if (!entry.ids.has(id)) {
+      entry.ids.add(id);
+      entry.via.push(path);
+    }
     subjects.set(k, entry);
   };
 
@@ -96,34 +104,47 @@ export function whoCanAcross(model: AccessModel, request: AccessRequest, cluster
 
   const azureIdentityOf = (principalId: string): AzureIdentity => ({ principalId, groups: model.entra.groupsOf(principalId) });
 
-  /** Azure holders of one action at a scope, split into usable, eligible and denied. */
-  const azureHolders = (actions: readonly string[], kind: 'action' | 'dataAction', scope: string) => {
-    const first = actions[0];
-    if (first === undefined) return { active: [] as AzureGrant[], pending: [] as AzureGrant[] };
-    const active: AzureGrant[] = [];
+  /** Groups holding an active assignment for one of the actions, per question: their members are evaluated one by one on expandGroups. */
+  const azureQueries: { cluster: AksCluster; actions: readonly string[]; kind: 'action' | 'dataAction'; scope: string; becomes?: string; holderGroups: Set<string> }[] = [];
+
+  /** Azure holders of the actions at a scope, split into usable, eligible and denied. */
+  const azureHolders = (actions: readonly string[], kind: 'action' | 'dataAction', scope: string, holderGroups?: Set<string>) => {
+    /** Grants with the holder they make a subject (for a wildcard request, a holder's grants may come through its groups). */
+    const active: { holder: RoleAssignment; grant: AzureGrant }[] = [];
     const pending: AzureGrant[] = [];
     const seen = new Set<string>();
-    for (const holder of model.azure.holders(first, kind, scope)) {
-      if (holder.assignment.state === 'eligible') {
-        pending.push(holder);
-        continue;
-      }
-      const principalId = holder.assignment.principalId;
-      if (seen.has(principalId.toLowerCase())) continue;
-      seen.add(principalId.toLowerCase());
-      // Evaluate as the assignment's principal, so that every action must be held and deny assignments apply
-      // (a user's own groups count: a deny on a group reaches its members).
-      const identity = holder.assignment.principalType === 'Group' ? { principalId, groups: [] } : azureIdentityOf(principalId);
-      const evaluation = model.azure.evaluate(identity, actions, kind, scope);
-      if (evaluation.decision === 'denied') {
-        const d = evaluation.denials[0];
-        denied.push({ subject: assignmentSubject(holder.assignment), reason: d === undefined ? 'denied' : `deny assignment "${d.denyAssignment.name}" at ${d.denyAssignment.scope} denies ${d.action}` });
-        continue;
-      }
-      if (evaluation.decision === 'allowed' || evaluation.decision === 'conditional') {
-        // Each subject lists its own assignments; grants through its groups appear under the group (and, with
-        // expandGroups, under the member). A multi-action request may need several holders' grants together.
-        active.push(...evaluation.grants.filter((g) => actions.length > 1 || g.assignment.principalId.toLowerCase() === principalId.toLowerCase()));
+    const seenPending = new Set<string>();
+    // Every action's holders, not only the first one's: for a wildcard request a principal may hold some
+    // actions directly and the rest through its groups (fixed: only holders of the first action were asked).
+    for (const action of actions) {
+      for (const holder of model.azure.holders(action, kind, scope)) {
+        const principalId = holder.assignment.principalId;
+        if (holder.assignment.state === 'eligible') {
+          if (!seenPending.has(holder.assignment.id.toLowerCase())) pending.push(holder);
+          seenPending.add(holder.assignment.id.toLowerCase());
+          continue;
+        }
+        const isGroup = holder.assignment.principalType === 'Group' || model.entra.principal(principalId)?.kind === 'group';
+        if (isGroup) holderGroups?.add(principalId);
+        if (seen.has(principalId.toLowerCase())) continue;
+        seen.add(principalId.toLowerCase());
+        // Evaluate as the assignment's principal, so that every action must be held and deny assignments apply
+        // (a user's own groups count: a deny on a group reaches its members).
+        const identity = isGroup ? { principalId, groups: [] } : azureIdentityOf(principalId);
+        const evaluation = model.azure.evaluate(identity, actions, kind, scope);
+        if (evaluation.decision === 'denied') {
+          const d = evaluation.denials[0];
+          denied.push({ subject: assignmentSubject(holder.assignment), reason: d === undefined ? 'denied' : `deny assignment "${d.denyAssignment.name}" at ${d.denyAssignment.scope} denies ${d.action}` });
+          continue;
+        }
+        if (evaluation.decision === 'allowed' || evaluation.decision === 'conditional') {
+          // Each subject lists its own assignments; grants through its groups appear under the group (and, with
+          // expandGroups, under the member). A multi-action request may need several holders' grants together.
+          // Fixed: the grants were listed under their own assignment's principal, so for a wildcard request a
+          // group whose grant only completed a member's set appeared as a subject that could do it all.
+          const own = evaluation.grants.filter((g) => actions.length > 1 || g.assignment.principalId.toLowerCase() === principalId.toLowerCase());
+          active.push(...own.map((grant) => ({ holder: holder.assignment, grant })));
+        }
       }
     }
     return { active, pending };
@@ -138,7 +159,11 @@ export function whoCanAcross(model: AccessModel, request: AccessRequest, cluster
       warnings.push(...answer.warnings);
       for (const s of answer.subjects) {
         const entra = s.subject.kind === 'ServiceAccount' ? undefined : model.entra.resolve(s.subject.name);
-        const usable = entra !== undefined && (s.subject.kind === 'Group') === (entra.kind === 'group') ? entra : undefined;
+        // Kubernetes compares subject names exactly, and knows an Entra user by its UPN (by object id only
+        // without one): a binding naming a user by object id, or with another letter case, does not apply to
+        // it. Fixed: the case-insensitive resolve used to credit such bindings to the Entra principal, so
+        // who-can listed users that can-i (rightly) denied.
+        const usable = entra !== undefined && (s.subject.kind === 'Group') === (entra.kind === 'group') && fromEntra(entra).name === s.subject.name ? entra : undefined;
         const info: SubjectInfo = usable !== undefined ? fromEntra(usable) : { ...s.subject };
         for (const p of s.via) {
           add(info, { plane: 'kubernetes', kind: 'rbac', cluster: cluster.name, binding: p.binding, role: p.role, ruleIndex: p.ruleIndex, rule: p.rule, aggregatedFrom: p.aggregatedFrom, namespace: p.namespace });
@@ -157,8 +182,10 @@ export function whoCanAcross(model: AccessModel, request: AccessRequest, cluster
         if (mapping.discoveryShortcut) {
           notes.add(`on ${cluster.name} every Entra identity can do this: AKS allows discovery paths without asking Azure`);
         } else {
-          const { active, pending } = azureHolders(mapping.actions, 'dataAction', mapping.scope);
-          for (const g of active) add(assignmentSubject(g.assignment), dataActionPath(cluster, g));
+          const holderGroups = new Set<string>();
+          const { active, pending } = azureHolders(mapping.actions, 'dataAction', mapping.scope, holderGroups);
+          azureQueries.push({ cluster, actions: mapping.actions, kind: 'dataAction', scope: mapping.scope, holderGroups });
+          for (const { holder, grant } of active) add(assignmentSubject(holder), dataActionPath(cluster, grant));
           for (const g of pending) eligible.push({ subject: assignmentSubject(g.assignment), path: dataActionPath(cluster, g) });
         }
       } else {
@@ -167,18 +194,21 @@ export function whoCanAcross(model: AccessModel, request: AccessRequest, cluster
     }
 
     for (const { action, becomes } of credentialActions(cluster)) {
-      const { active, pending } = azureHolders([action], 'action', cluster.id);
-      for (const g of active) add(assignmentSubject(g.assignment), credentialPath(cluster, g, becomes));
+      const holderGroups = new Set<string>();
+      const { active, pending } = azureHolders([action], 'action', cluster.id, holderGroups);
+      azureQueries.push({ cluster, actions: [action], kind: 'action', scope: cluster.id, becomes, holderGroups });
+      for (const { holder, grant } of active) add(assignmentSubject(holder), credentialPath(cluster, grant, becomes));
       for (const g of pending) eligible.push({ subject: assignmentSubject(g.assignment), path: credentialPath(cluster, g, becomes) });
     }
     for (const { action, why } of ESCALATION_ACTIONS) {
-      for (const g of azureHolders([action], 'action', cluster.id).active) {
-        escalations.push({ subject: assignmentSubject(g.assignment), path: escalationPath(cluster, g, why) });
+      for (const { holder, grant } of azureHolders([action], 'action', cluster.id).active) {
+        escalations.push({ subject: assignmentSubject(holder), path: escalationPath(cluster, grant, why) });
       }
     }
   }
 
   if (options.expandGroups === true) {
+    // Kubernetes bindings and admin groups hold for every member: copy the group's paths with the chain.
     for (const { info, via } of [...subjects.values()]) {
       if (info.kind !== 'Group' || info.objectId === undefined) continue;
       for (const member of model.entra.membersOf(info.objectId)) {
@@ -186,13 +216,29 @@ export function whoCanAcross(model: AccessModel, request: AccessRequest, cluster
         if (p === undefined || p.kind === 'group') continue;
         const membership: GroupMembership = { groupId: info.objectId, chain: member.chain };
         for (const path of via) {
-          // An Azure deny assignment on the member stops its Azure paths, not its Kubernetes ones.
-          if (path.plane === 'azure' && path.kind === 'dataAction') {
-            const denials = model.azure.denialsFor(azureIdentityOf(p.id), path.dataAction, 'dataAction', path.scope);
-            if (denials.length > 0) continue;
-          }
+          if (path.kind === 'dataAction' || path.kind === 'adminCredential') continue;
           if (path.kind === 'systemMasters' || path.kind === 'discovery') add(fromEntra(p), path);
           else add(fromEntra(p), { ...path, viaGroup: membership });
+        }
+      }
+    }
+    // Azure paths through groups: evaluate each member of a holding group as Azure evaluates it (its own deny
+    // assignments at the request's scope, excludePrincipals, every action of a wildcard request, grants summed
+    // over all its groups). Fixed: the group's paths used to be copied to every member with a per-path deny
+    // check at the assignment's scope, which missed namespace-scoped denies, applied doNotApplyToChildScopes
+    // denies to child-scope requests, ignored denies on credential actions, kept members a deny on Everyone
+    // stopped for the group but excluded them, and missed members allowed only by two groups together.
+    for (const q of azureQueries) {
+      const members = new Map<string, string>();
+      for (const groupId of q.holderGroups) for (const m of model.entra.membersOf(groupId)) members.set(m.principalId.toLowerCase(), m.principalId);
+      for (const memberId of members.values()) {
+        const p = model.entra.principal(memberId);
+        if (p === undefined || p.kind === 'group') continue;
+        const evaluation = model.azure.evaluate(azureIdentityOf(p.id), q.actions, q.kind, q.scope);
+        if (evaluation.decision !== 'allowed' && evaluation.decision !== 'conditional') continue;
+        for (const g of evaluation.grants) {
+          if (g.viaGroup === undefined) continue; // its own assignments are listed already
+          add(fromEntra(p), q.becomes === undefined ? dataActionPath(q.cluster, g) : credentialPath(q.cluster, g, q.becomes));
         }
       }
     }
