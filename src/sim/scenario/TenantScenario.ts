@@ -18,6 +18,28 @@ export interface TenantScenario {
   readonly clusters: readonly SimCluster[];
   readonly registries: readonly SimRegistry[];
   readonly subnets: readonly SimSubnet[];
+  /** Resource groups (declared ones and AKS node resource groups), for servers that list them. */
+  readonly resourceGroups?: readonly SimResourceGroup[];
+  /** User-assigned managed identities (their service principals are in `entra.servicePrincipals`). */
+  readonly managedIdentities?: readonly SimManagedIdentity[];
+}
+
+export interface SimResourceGroup {
+  readonly subscriptionId: string;
+  readonly name: string;
+  readonly location: string;
+}
+
+export interface SimManagedIdentity {
+  /** ARM id of the Microsoft.ManagedIdentity/userAssignedIdentities resource. */
+  readonly id: string;
+  readonly name: string;
+  readonly location: string;
+  /** Object id of its service principal. */
+  readonly principalId: string;
+  /** Application (client) id; what `azure.workload.identity/client-id` annotations carry. */
+  readonly clientId: string;
+  readonly tenantId: string;
 }
 
 export interface SimManagementGroup {
