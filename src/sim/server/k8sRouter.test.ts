@@ -181,15 +181,19 @@ describe('limit / continue', () => {
   it('answers 410 Expired with the real Status body when the 410 fault expires the token presented, and keeps it expired', async () => {
     const router = createK8sRouter(scenario);
     const path = `${PROD}/apis/rbac.authorization.k8s.io/v1/clusterroles`;
-    const token = meta(await get(router, `${path}?limit=5`)).continue as string;
+    const first = await get(router, `${path}?limit=5`);
+    const token = meta(first).continue as string;
     const expired = await get(router, `${path}?limit=5&continue=${token}`, { fault: fault('410') });
     expect(expired.status).toBe(410);
     expect(expired.json).toMatchObject({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Expired', code: 410 });
     expect(expired.json.message).toMatch(/^The provided continue parameter is too old to display a consistent list result\./);
     expect((expired.json.metadata as Json).continue).toEqual(expect.any(String));
     expect((await get(router, `${path}?limit=5&continue=${token}`)).status).toBe(410);
-    // A fresh list works.
-    expect((await get(router, `${path}?limit=5`)).status).toBe(200);
+    // A fresh list gets a newer resourceVersion and tokens that work.
+    const relist = await get(router, `${path}?limit=5`);
+    expect(Number(meta(relist).resourceVersion)).toBeGreaterThan(Number(meta(first).resourceVersion));
+    expect(meta(relist).continue).not.toBe(token);
+    expect((await get(router, `${path}?limit=5&continue=${meta(relist).continue as string}`)).status).toBe(200);
   });
 
   it('rejects a continue token it did not issue with 400 BadRequest', async () => {

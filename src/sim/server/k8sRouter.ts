@@ -51,8 +51,11 @@ interface ClusterApi {
   readonly id: string;
   readonly name: string;
   readonly azureRbac: boolean;
-  /** The list resourceVersion: newer than every object (the data never changes under the simulator). */
-  readonly resourceVersion: number;
+  /**
+   * The list resourceVersion: newer than every object. The objects never change under the simulator; it moves
+   * on only when the `410` fault expires a token (as etcd compaction does), so a relist gets fresh tokens.
+   */
+  resourceVersion: number;
   readonly objects: ReadonlyMap<string, readonly ServedObject[]>;
 }
 
@@ -283,7 +286,6 @@ export function createK8sRouter(scenario: TenantScenario, options: K8sRouterOpti
   const byPath = new Map<string, SimCluster>();
   for (const cluster of scenario.clusters) byPath.set(k8sClusterPath(armId(cluster)).toLowerCase(), cluster);
   const apis = new Map<SimCluster, ClusterApi>();
-  const expiredTokens = new Set<string>();
   let auditId = 0;
 
   const apiOf = (cluster: SimCluster): ClusterApi => {
@@ -315,10 +317,12 @@ export function createK8sRouter(scenario: TenantScenario, options: K8sRouterOpti
     const token = params.get('continue') ?? '';
     let startIndex = 0;
     if (token !== '') {
-      if (req.fault?.kind === '410') expiredTokens.add(token);
       const decoded = decodeContinue(token);
       if (typeof decoded === 'string') return { status: 400, body: status(400, decoded) };
-      if (expiredTokens.has(token) || (decoded.rv !== api.resourceVersion && decoded.rv !== -1)) {
+      // The 410 fault compacts past the token's resourceVersion: it and every older token are gone for good.
+      const compacted = req.fault?.kind === '410';
+      if (compacted && decoded.rv === api.resourceVersion) api.resourceVersion++;
+      if (compacted || (decoded.rv !== api.resourceVersion && decoded.rv !== -1)) {
         // handleCompactedErrorForPaging: a fresh token at resourceVersion -1 continues at the latest version (inconsistently).
         const metadata = { continue: encodeContinue(-1, decoded.start) };
         return { status: 410, headers: headers(), body: status(410, CONTINUE_EXPIRED, undefined, metadata) };
