@@ -51,8 +51,16 @@ export function canAcross(model: AccessModel, identity: PrincipalIdentity, reque
   if (user.groups.includes(MASTERS)) paths.push({ plane: 'kubernetes', kind: 'systemMasters', cluster: cluster.name });
 
   const k8s = model.kubernetes.get(clusterKey(cluster.id));
+  if (!cluster.kubernetesRbac) {
+    notes.push(`Kubernetes RBAC is disabled on cluster ${cluster.name} (enableRBAC: false): every authenticated request is allowed; the paths below are how an identity gets credentials`);
+  }
+  // Without Entra integration an Entra identity cannot sign in to the cluster at all: its UPN and groups never
+  // reach Kubernetes, only the local-account credentials it may fetch do.
+  const entraCannotSignIn = identity.entra !== undefined && !cluster.entraIntegration;
   if (k8s === undefined) {
     warnings.push(`no Kubernetes RBAC objects loaded for cluster ${cluster.name}: only Azure paths are evaluated`);
+  } else if (entraCannotSignIn) {
+    notes.push(`cluster ${cluster.name} has no Entra integration: an Entra identity gets in only through local-account credentials`);
   } else {
     const decision = can(k8s, user, request);
     warnings.push(...decision.warnings);

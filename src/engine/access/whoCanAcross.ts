@@ -152,6 +152,9 @@ export function whoCanAcross(model: AccessModel, request: AccessRequest, cluster
 
   for (const cluster of clusters) {
     const k8s = model.kubernetes.get(clusterKey(cluster.id));
+    if (!cluster.kubernetesRbac) {
+      notes.add(`Kubernetes RBAC is disabled on cluster ${cluster.name} (enableRBAC: false): every authenticated request is allowed`);
+    }
     if (k8s === undefined) {
       warnings.push(`no Kubernetes RBAC objects loaded for cluster ${cluster.name}: only Azure paths are evaluated`);
     } else {
@@ -163,7 +166,10 @@ export function whoCanAcross(model: AccessModel, request: AccessRequest, cluster
         // without one): a binding naming a user by object id, or with another letter case, does not apply to
         // it. Fixed: the case-insensitive resolve used to credit such bindings to the Entra principal, so
         // who-can listed users that can-i (rightly) denied.
-        const usable = entra !== undefined && (s.subject.kind === 'Group') === (entra.kind === 'group') && fromEntra(entra).name === s.subject.name ? entra : undefined;
+        // On a cluster without Entra integration no Entra identity signs in, so a name that happens to equal a
+        // UPN is just a Kubernetes name there.
+        const usable =
+          cluster.entraIntegration && entra !== undefined && (s.subject.kind === 'Group') === (entra.kind === 'group') && fromEntra(entra).name === s.subject.name ? entra : undefined;
         const info: SubjectInfo = usable !== undefined ? fromEntra(usable) : { ...s.subject };
         for (const p of s.via) {
           add(info, { plane: 'kubernetes', kind: 'rbac', cluster: cluster.name, binding: p.binding, role: p.role, ruleIndex: p.ruleIndex, rule: p.rule, aggregatedFrom: p.aggregatedFrom, namespace: p.namespace });
