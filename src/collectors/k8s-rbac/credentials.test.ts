@@ -1,3 +1,4 @@
+import { RestError, createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipeline';
 import { describe, expect, it } from 'vitest';
 import { CollectorError } from '../CollectorError.ts';
 import { userKubeconfig, type ManagedClusterCredentials } from './credentials.ts';
@@ -15,10 +16,20 @@ function client(answer: () => Promise<{ kubeconfigs?: { name?: string; value?: U
   };
 }
 
-/** What @azure/core-rest-pipeline throws: a RestError with statusCode. */
-function restError(statusCode: number, message: string): Error {
-  return Object.assign(new Error(message), { name: 'RestError', statusCode });
+/** What the Azure SDK throws for an HTTP failure. */
+function restError(statusCode: number, message: string, headers: Record<string, string> = {}): RestError {
+  return new RestError(message, { statusCode, response: { headers: createHttpHeaders(headers), status: statusCode, request: createPipelineRequest({ url: 'https://x' }) } });
 }
+
+const instant = (waits: number[]) => ({
+  maxAttempts: 3,
+  baseDelayMs: 100,
+  maxDelayMs: 30_000,
+  sleep: (ms: number) => {
+    waits.push(ms);
+    return Promise.resolve();
+  },
+});
 
 async function failure(promise: Promise<unknown>): Promise<CollectorError> {
   try {
@@ -45,8 +56,20 @@ describe('userKubeconfig (ARM listClusterUserCredential)', () => {
     expect(error.message).toMatch(/grant the indexer's identity Microsoft\.ContainerService\/managedClusters\/listClusterUserCredential\/action on the cluster/);
   });
 
-  it('429/5xx (after the SDK retried) → transient; 404 → invalid; no kubeconfig → invalid', async () => {
-    expect((await failure(userKubeconfig(client(() => Promise.reject(restError(503, 'busy'))), ID))).kind).toBe('transient');
+  it('retries 429 honouring Retry-After, then succeeds', async () => {
+    const waits: number[] = [];
+    let calls = 0;
+    const answer = () => (++calls === 1 ? Promise.reject(restError(429, 'throttled', { 'retry-after': '4' })) : Promise.resolve({ kubeconfigs: [{ value: Buffer.from('ok') }] }));
+    expect(await userKubeconfig(client(answer), ID, instant(waits))).toBe('ok');
+    expect(waits).toEqual([4000]);
+  });
+
+  it('5xx that outlast the retries → transient; 404 → invalid; no kubeconfig → invalid', async () => {
+    const waits: number[] = [];
+    const busy = await failure(userKubeconfig(client(() => Promise.reject(restError(503, 'busy'))), ID, instant(waits)));
+    expect([busy.kind, busy.status]).toEqual(['transient', 503]);
+    expect(busy.message).toMatch(/after 3 attempt\(s\)/);
+    expect(waits).toEqual([100, 200]);
     expect((await failure(userKubeconfig(client(() => Promise.reject(restError(404, 'not found'))), ID))).kind).toBe('invalid');
     expect((await failure(userKubeconfig(client(() => Promise.resolve({ kubeconfigs: [] })), ID))).message).toMatch(/returned no kubeconfig/);
     expect((await failure(userKubeconfig(client(() => Promise.resolve({})), '/subscriptions/x'))).message).toMatch(/not a managedClusters resource id/);
