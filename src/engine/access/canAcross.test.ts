@@ -118,6 +118,15 @@ describe('Kubernetes RBAC for Entra identities', () => {
     expect(p).toMatchObject({ plane: 'kubernetes', binding: { name: 'payments-devs-read' }, viaGroup: { groupId: PAYMENTS.id, chain: [ENG.id, PAYMENTS.id] } });
   });
 
+  it('on a cluster without Entra integration an Entra identity cannot sign in: its UPN bindings do not apply', () => {
+    // LEGACY carries the same manifests (alice-cm names alice's UPN) but authenticates certificates only.
+    const d = canAcross(model, as(ALICE), getConfigmaps, LEGACY);
+    expect(d.paths.filter((p) => p.plane === 'kubernetes')).toEqual([]);
+    expect(d.notes).toContainEqual(expect.stringMatching(/no Entra integration/));
+    // The same name as a plain Kubernetes identity (a certificate user) is still allowed by the binding.
+    expect(canAcross(model, kubernetesIdentity(impersonatedUser('alice@contoso.com', [])), getConfigmaps, LEGACY).allowed).toBe(true);
+  });
+
   it('the identity carries its transitive groups and system:authenticated', () => {
     const id = as(ALICE);
     expect(id.kubernetes.name).toBe('alice@contoso.com');
