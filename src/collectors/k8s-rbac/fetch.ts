@@ -240,7 +240,7 @@ function describeList(spec: K8sListSpec): string {
 }
 
 /** Turns whatever a list call threw into a CollectorError a platform engineer can act on. */
-function classify(error: unknown, spec: K8sListSpec, unit: string, attempts: number, timeoutMs: number): CollectorError {
+function classify(error: unknown, spec: K8sListSpec, unit: string, attempts: number, timeoutMs: number, relisted: boolean): CollectorError {
   if (error instanceof CollectorError) return error;
   const what = describeList(spec);
   const grant = `grant the indexer's identity "${spec.permission}" — with Azure RBAC for Kubernetes the data action ${spec.dataAction} on the cluster, otherwise a ClusterRole with that rule bound to it`;
@@ -258,7 +258,10 @@ function classify(error: unknown, spec: K8sListSpec, unit: string, attempts: num
       );
     }
     if (status === 403) return new CollectorError('denied', unit, `${what}: 403 Forbidden — ${grant}.${said}`, { permission: spec.permission, status, cause: error });
-    if (status === 410) return new CollectorError('transient', unit, `${what}: the continue token expired again after a fresh relist (410 Expired); the list changes faster than it can be paged — try again.${said}`, { status, cause: error });
+    if (status === 410) {
+      const why = relisted ? 'the continue token expired again after a fresh relist' : 'the list expired before it could be read';
+      return new CollectorError('transient', unit, `${what}: ${why} (410 Expired); the list changes faster than it can be paged — try again.${said}`, { status, cause: error });
+    }
     if (TRANSIENT_STATUS.has(status)) {
       const after = retryAfterSeconds(error);
       return new CollectorError('transient', unit, `${what}: ${status} after ${attempts} attempt(s)${after === undefined ? '' : ` (last Retry-After ${after}s)`}; try again later.${said}`, { status, cause: error });
@@ -311,7 +314,7 @@ async function listAll(spec: K8sListSpec, call: ListCall, unit: string, options:
       return items;
     } catch (error) {
       if (isExpired(error) && token !== undefined && relists === 0) continue;
-      throw classify(error, spec, unit, attempts, options.timeoutMs);
+      throw classify(error, spec, unit, attempts, options.timeoutMs, relists > 0);
     }
   }
 }

@@ -387,7 +387,8 @@ export function createK8sRouter(scenario: TenantScenario, options: K8sRouterOpti
         return status(403, forbiddenMessage(api, userOf(request.headers.authorization), located.api.azureRbac), { group: api.group === '' ? undefined : api.group, kind: api.resource });
       }
       if (code === 401) return status(401, 'Unauthorized');
-      if (code === 429) return status(429, 'Too many requests, please try again later.', { retryAfterSeconds: 1 });
+      // The Retry-After header (set by the listener from the fault) is the authority; the body does not repeat it.
+      if (code === 429) return status(429, 'Too many requests, please try again later.');
       return status(code, message);
     },
   };
