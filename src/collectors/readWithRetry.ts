@@ -68,22 +68,36 @@ export async function readAllPages<T>(
   }
 }
 
-/** Runs `work` over `items` with at most `limit` in flight; the first failure rejects (the rest are not started). */
+/**
+ * Waits for every read and then returns all values, or throws the first failure (in argument order). Unlike
+ * Promise.all it never leaves sibling reads running behind a failed unit: when collect() ends, its requests have.
+ */
+export async function allSettledOrThrow<T extends readonly unknown[]>(reads: { readonly [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(reads as readonly Promise<unknown>[]);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+/**
+ * Runs `work` over `items` with at most `limit` in flight. After a failure no new item starts; the ones in
+ * flight finish, then the first failure is thrown.
+ */
 export async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
-  let failed = false;
+  let failure: { readonly error: unknown } | undefined;
   const worker = async () => {
-    while (!failed && next < items.length) {
+    while (failure === undefined && next < items.length) {
       const index = next++;
       try {
         results[index] = await work(items[index] as T);
       } catch (error) {
-        failed = true;
-        throw error;
+        failure ??= { error };
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure !== undefined) throw failure.error;
   return results;
 }

@@ -7,7 +7,7 @@ import {
 } from '@azure/arm-authorization';
 import { getContinuationToken as managementGroupsToken, type DescendantInfo } from '@azure/arm-managementgroups';
 import { getContinuationToken as subscriptionsToken, type Subscription } from '@azure/arm-resources-subscriptions';
-import { readAllPages } from '../readWithRetry.ts';
+import { allSettledOrThrow, readAllPages } from '../readWithRetry.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from '../withRetry.ts';
 import type { AzureRbacClients } from './clients.ts';
 
@@ -35,7 +35,7 @@ const MG_PREFIX = '/providers/Microsoft.Management/managementGroups/';
  * tenant id; its descendants are every management group and subscription with their parents.
  */
 export async function fetchTenant(unit: string, tenantId: string, clients: AzureRbacClients, retry: RetryPolicy = DEFAULT_RETRY): Promise<AzureRbacTenantPages> {
-  const [roleDefinitions, descendants, subscriptions] = await Promise.all([
+  const [roleDefinitions, descendants, subscriptions] = await allSettledOrThrow([
     // Scope "" is the root "/": built-in roles (assignable at "/").
     readAllPages(() => clients.authorization.roleDefinitions.list(''), authorizationToken, { unit, what: 'role definitions at /', permission: 'Microsoft.Authorization/roleDefinitions/read on /' }, retry),
     readAllPages(
@@ -58,7 +58,7 @@ export async function fetchSubscription(unit: string, subscriptionId: string, cl
   const scope = `subscriptions/${subscriptionId}`;
   const at = `/${scope}`;
   const { authorization } = clients;
-  const [roleDefinitions, roleAssignments, denyAssignments, eligibilities] = await Promise.all([
+  const [roleDefinitions, roleAssignments, denyAssignments, eligibilities] = await allSettledOrThrow([
     readAllPages(
       () => authorization.roleDefinitions.list(scope, { filter: 'atScopeAndBelow()' }),
       authorizationToken,

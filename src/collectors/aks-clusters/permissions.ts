@@ -1,0 +1,9 @@
+import type { CollectorPermissions } from '../CollectorPermissions.ts';
+
+/** Reader on the subscriptions (and on the resource groups of the clusters' virtual networks) grants these. */
+export const aksClustersPermissions: CollectorPermissions = {
+  azureActions: ['Microsoft.ContainerService/managedClusters/read', 'Microsoft.Network/virtualNetworks/subnets/read', 'Microsoft.ContainerRegistry/registries/read'],
+  azureDataActions: [],
+  graphPermissions: [],
+  kubernetes: [],
+};
