@@ -91,6 +91,16 @@ export class ScenarioDocument {
     return { line: pos.line, column: pos.col };
   }
 
+  /** The scalar as written in the file (`2.0`, not the number 2), for hints. */
+  private written(path: readonly PathKey[], value: unknown): string {
+    const node: unknown = this.doc.getIn(path, true);
+    return isScalar(node) && typeof node.source === 'string' ? node.source : String(value);
+  }
+
+  private quoteHint(at: Cursor): string {
+    return typeof at.value === 'number' || typeof at.value === 'boolean' ? ` (quote it: "${this.written(at.path, at.value)}")` : '';
+  }
+
   fail(at: Cursor | readonly PathKey[], problem: string, atKey = false): never {
     const path = Array.isArray(at) ? (at as readonly PathKey[]) : (at as Cursor).path;
     throw new ScenarioError(this.source, renderPath(path), problem, this.position(path, atKey));
@@ -122,10 +132,7 @@ export class ScenarioDocument {
 
   optionalString(at: Cursor): string | undefined {
     if (!this.isPresent(at)) return undefined;
-    if (typeof at.value !== 'string') {
-      const hint = typeof at.value === 'number' || typeof at.value === 'boolean' ? ` (quote it: "${String(at.value)}")` : '';
-      this.fail(at, `expected a string, got ${describe(at.value)}${hint}`);
-    }
+    if (typeof at.value !== 'string') this.fail(at, `expected a string, got ${describe(at.value)}${this.quoteHint(at)}`);
     if (at.value.trim() === '') this.fail(at, 'must not be empty');
     return at.value;
   }
@@ -157,7 +164,8 @@ export class ScenarioDocument {
     if (!isObject(at.value)) this.fail(at, `expected a mapping of strings, got ${describe(at.value)}`);
     const out: Record<string, string> = {};
     for (const [key, value] of Object.entries(at.value)) {
-      if (typeof value !== 'string') this.fail([...at.path, key], `expected a string, got ${describe(value)}${typeof value === 'number' || typeof value === 'boolean' ? ` (quote it: "${String(value)}")` : ''}`);
+      const item = { value, path: [...at.path, key] };
+      if (typeof value !== 'string') this.fail(item, `expected a string, got ${describe(value)}${this.quoteHint(item)}`);
       out[key] = value;
     }
     return out;
