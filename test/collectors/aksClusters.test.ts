@@ -25,8 +25,8 @@ afterEach(() => {
   sim.log.clear();
 });
 
-function options(retry = recordingRetry(), requestTimeoutMs?: number): AksClustersCollectOptions {
-  return { clients: createAksClustersClients(new StaticTokenCredential(), sim.armSettings(requestTimeoutMs)), retry };
+function options(retry = recordingRetry(), requestTimeoutMs?: number, credential = new StaticTokenCredential()): AksClustersCollectOptions {
+  return { clients: createAksClustersClients(credential, sim.armSettings(requestTimeoutMs)), retry };
 }
 
 const armOf = (id: string) => scenario.clusters.find((c) => c.arm.id === id)?.arm ?? {};
@@ -42,7 +42,10 @@ async function failure(promise: Promise<unknown>): Promise<CollectorError> {
 
 describe('aks-clusters against the simulated tenant', () => {
   it('one subscription: its clusters as the model has them, their subnets, its registries', async () => {
-    const result = await collect({ subscriptionId: S1 }, options());
+    const credential = new StaticTokenCredential();
+    const result = await collect({ subscriptionId: S1 }, options(recordingRetry(), undefined, credential));
+    // Every client (TypeSpec-generated and classic) asked for a Resource Manager token, whatever its endpoint.
+    expect(new Set(credential.scopes)).toEqual(new Set(['https://management.azure.com/.default']));
     // The SDK path gives what normalising the ARM JSON gives…
     expect(result.clusters).toEqual([AKS_PROD, AKS_LOCAL, AKS_PRIVATE].map((id) => normalizeManagedCluster(armOf(id), id)));
     // …and that is what the scenario says about each cluster.
@@ -106,7 +109,7 @@ describe('aks-clusters against the simulated tenant', () => {
 
   it('timeout → transient', async () => {
     sim.faults.add({ service: 'arm', match: /subnets/, kind: 'timeout', times: Infinity });
-    const error = await failure(collect({ subscriptionId: S1 }, options(recordingRetry(2), 150)));
+    const error = await failure(collect({ subscriptionId: S1 }, options(recordingRetry(2), 250)));
     expect(error.kind).toBe('transient');
     expect(error.message).toContain(`subnet ${SUBNET_AKS} after 2 attempts: the request timed out`);
   });

@@ -149,7 +149,7 @@ describe('azure-rbac against the simulated tenant', () => {
 
   it('a server that never answers → transient after the client timeout', async () => {
     sim.faults.add({ service: 'arm', match: /roleDefinitions/, kind: 'timeout', times: Infinity });
-    const error = await failure(collect({ kind: 'subscription', subscriptionId: S1 }, options(recordingRetry(2), 150)));
+    const error = await failure(collect({ kind: 'subscription', subscriptionId: S1 }, options(recordingRetry(2), 250)));
     expect(error.kind).toBe('transient');
     expect(error.message).toMatch(/role definitions of \/subscriptions\/.* after 2 attempts: the request timed out/);
   });

@@ -89,7 +89,7 @@ describe('entra against the simulated Microsoft Graph', () => {
 
   it('timeout → transient', async () => {
     sim.faults.add({ service: 'graph', match: /groups\?/, kind: 'timeout', times: Infinity });
-    const error = await failure(collect({ tenantId: TENANT }, { clients: clients(new StaticTokenCredential(), 150), retry: recordingRetry(2) }));
+    const error = await failure(collect({ tenantId: TENANT }, { clients: clients(new StaticTokenCredential(), 250), retry: recordingRetry(2) }));
     expect(error.kind).toBe('transient');
     expect(error.message).toContain('groups (GET /v1.0/groups) after 2 attempts: the request timed out');
   });
