@@ -105,8 +105,8 @@ const eligible = (n: number, scope: string, principalId: string, role: string, p
   principalType: 'User',
   roleDefinitionId: roleDefinitionId(S1, role),
   state: 'eligible',
-  startDateTime: '2025-01-01T08:00:00.000Z',
-  endDateTime: '2026-01-01T08:00:00.000Z',
+  startDateTime: '2025-01-01T08:00:00Z',
+  endDateTime: '2026-01-01T08:30:15.25Z',
   principalName,
 });
 

@@ -60,7 +60,7 @@ const pages = (overrides: Partial<AzureRbacSubscriptionPages> = {}): AzureRbacSu
 });
 
 describe('azure-rbac transform', () => {
-  it('subscription unit: active then eligible assignments, dates as ISO strings, custom roles only', () => {
+  it('subscription unit: active then eligible assignments, dates as ARM writes them (no trailing fraction zeros), custom roles only', () => {
     const { azure, subscriptions } = transformSubscription(pages());
     expect(azure.roleAssignments).toEqual([
       { id: assignment.id, scope: SUB, principalId: 'p1', principalType: 'Group', roleDefinitionId: assignment.roleDefinitionId, state: 'active', condition: "@Resource[x] StringEquals 'y'", conditionVersion: '2.0' },
@@ -71,7 +71,7 @@ describe('azure-rbac transform', () => {
         principalType: 'User',
         roleDefinitionId: eligibility.roleDefinitionId,
         state: 'eligible',
-        startDateTime: '2020-09-10T00:32:36.860Z',
+        startDateTime: '2020-09-10T00:32:36.86Z',
         endDateTime: '2021-09-10T00:31:41.477Z',
         principalName: 'user@contoso.com',
       },
