@@ -16,6 +16,8 @@ export const WORKLOAD_IDENTITY_CLIENT_ID = 'azure.workload.identity/client-id';
 const WORKLOAD_IDENTITY_USE = 'azure.workload.identity/use';
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** DNS subdomain: the names of service accounts, pods and most objects. */
+const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const RULE_FIELDS = ['apiGroups', 'resources', 'verbs', 'resourceNames', 'nonResourceURLs'] as const;
 
 /** Everything in one cluster's API, with where each object came from (for "defined twice" errors). */
@@ -42,7 +44,7 @@ function claim(ctx: ScenarioContext, content: ClusterContent, at: Cursor | undef
 
 function kubernetesName(ctx: ScenarioContext, at: Cursor, what: string): string {
   const name = ctx.doc.string(at);
-  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) || name.length > 253) ctx.doc.fail(at, `'${name}' is not a valid ${what} name (lower-case letters, digits, '-' and '.')`);
+  if (!OBJECT_NAME.test(name) || name.length > 253) ctx.doc.fail(at, `'${name}' is not a valid ${what} name (lower-case letters, digits, '-' and '.')`);
   return name;
 }
 
@@ -57,8 +59,8 @@ function subject(ctx: ScenarioContext, at: Cursor, bindingNamespace: string): Su
   const text = ctx.doc.string(at);
   if (text.startsWith('sa:')) {
     const parts = text.slice(3).split('/');
-    if (parts.length === 1 && bindingNamespace !== '') return { kind: 'ServiceAccount', name: parts[0] ?? '', namespace: bindingNamespace, apiGroup: '' };
-    if (parts.length !== 2 || parts.some((p) => !DNS_LABEL.test(p) && p !== '')) ctx.doc.fail(at, `expected sa:NAMESPACE/NAME${bindingNamespace === '' ? '' : ' or sa:NAME'}, got '${text}'`);
+    if (parts.length === 1 && bindingNamespace !== '' && OBJECT_NAME.test(parts[0] ?? '')) return { kind: 'ServiceAccount', name: parts[0] ?? '', namespace: bindingNamespace, apiGroup: '' };
+    if (parts.length !== 2 || !DNS_LABEL.test(parts[0] ?? '') || !OBJECT_NAME.test(parts[1] ?? '')) ctx.doc.fail(at, `expected sa:NAMESPACE/NAME${bindingNamespace === '' ? '' : ' or sa:NAME'}, got '${text}'`);
     return { kind: 'ServiceAccount', name: parts[1] ?? '', namespace: parts[0] ?? '', apiGroup: '' };
   }
   if (text.startsWith('user:')) return { kind: 'User', name: text.slice(5), namespace: '', apiGroup: RBAC_GROUP };
@@ -220,6 +222,9 @@ export async function parseClusterKubernetes(ctx: ScenarioContext, cluster: Clus
     }
   }
 
+  // Manifests before the structured objects: they may create namespaces those refer to.
+  addManifests(ctx, content, await manifestDocuments(ctx, doc.field(at, 'manifests'), baseDir), builtInKeys);
+
   for (const saAt of doc.items(doc.field(at, 'serviceAccounts'))) {
     doc.mapping(saAt, ['namespace', 'name', 'workloadIdentity', 'annotations']);
     const namespace = namespaceRef(ctx, content, doc.field(saAt, 'namespace'));
@@ -241,7 +246,6 @@ export async function parseClusterKubernetes(ctx: ScenarioContext, cluster: Clus
 
   parseRoles(ctx, content, doc.field(at, 'roles'), builtInKeys);
   parseBindings(ctx, content, doc.field(at, 'bindings'), builtInKeys);
-  addManifests(ctx, content, await manifestDocuments(ctx, doc.field(at, 'manifests'), baseDir), builtInKeys);
 
   for (const podAt of doc.items(doc.field(at, 'pods'))) {
     doc.mapping(podAt, ['namespace', 'name', 'serviceAccount', 'images', 'labels']);

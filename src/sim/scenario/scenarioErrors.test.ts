@@ -143,9 +143,19 @@ describe('scenario files: errors name the file, line, path and problem', () => {
   it('loadScenario: a missing file; relative manifest paths resolve against the scenario file', async () => {
     await expect(loadScenario('/nonexistent/scenario.yaml')).rejects.toThrow('/nonexistent/scenario.yaml: cannot read (no such file)');
     const dir = await mkdtemp(join(tmpdir(), 'scenario-'));
-    await writeFile(join(dir, 'extra.yaml'), 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: api, namespace: payments}\n');
-    await writeFile(join(dir, 'tenant.yaml'), BASE.replace('      namespaces: [payments]', '      namespaces: [payments]\n      manifests: [extra.yaml]'));
+    await writeFile(join(dir, 'extra.yaml'), 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: api, namespace: payments}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: jobs}\n');
+    await writeFile(
+      join(dir, 'tenant.yaml'),
+      BASE.replace('      namespaces: [payments]', '      namespaces: [payments]\n      manifests: [extra.yaml]\n      serviceAccounts: [{namespace: jobs, name: runner}]\n      bindings: [{name: b, namespace: jobs, role: ClusterRole/view, subjects: ["sa:runner", "group:system:authenticated"]}]'),
+    );
     const scenario = await loadScenario(join(dir, 'tenant.yaml'));
-    expect(scenario.clusters[0]?.kubernetes.serviceAccounts).toContainEqual({ namespace: 'payments', name: 'api', annotations: {} });
+    const k8s = scenario.clusters[0]?.kubernetes;
+    expect(k8s?.serviceAccounts).toContainEqual({ namespace: 'payments', name: 'api', annotations: {} });
+    expect(k8s?.serviceAccounts).toContainEqual({ namespace: 'jobs', name: 'runner', annotations: {} });
+    expect(k8s?.namespaces).toContainEqual({ name: 'jobs', labels: { 'kubernetes.io/metadata.name': 'jobs' } });
+    expect(k8s?.bindings.find((b) => b.name === 'b')?.subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'runner', namespace: 'jobs', apiGroup: '' },
+      { kind: 'Group', name: 'system:authenticated', namespace: '', apiGroup: 'rbac.authorization.k8s.io' },
+    ]);
   });
 });
