@@ -343,17 +343,18 @@ describe.concurrent('aks-access errors exit 2 and say what is wrong, where', () 
 });
 
 describe('npm start', () => {
-  it('runs the demo over the example cluster, prints the answers and exits 0', async ({ expect }) => {
+  it('indexes the simulated contoso tenant through every collector and prints cross-plane answers, exit 0', async ({ expect }) => {
     const run = await spawnNode(['src/dev/start.ts']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('## Who can read secrets in namespace payments?');
-    expect(run.stdout).toMatch(/Who can get secrets in namespace payments: \d+ subject\(s\)/);
-    expect(run.stdout).toMatch(/\nno\n {2}denied: /);
-    expect(run.stdout).toMatch(/\nyes\n {2}allowed: RoleBinding payments\/alice-db-password/);
-    expect(run.stdout).toContain('Rules of ServiceAccount payments/ci in namespace payments');
-    expect(run.stdout).toContain('## Warnings found in the example manifests\nWarning: skipped 1 object(s)');
-    expect(run.stdout).not.toContain('error:');
+    expect(run.stdout).toMatch(/✓ azure-rbac tenant +\d+ objects/);
+    expect(run.stdout).toMatch(/✓ entra tenant +\d+ objects/);
+    expect(run.stdout).toMatch(/✓ k8s-rbac cluster:\S+aks-prod-weu +\d+ objects/);
+    expect(run.stdout).toMatch(/\n12 units, 0 failed, \d+ ms; \d+ HTTPS requests, none to a Secrets endpoint: true\n/);
+    expect(run.stdout).toMatch(/Who can get secrets in namespace payments on cluster aks-prod-weu: \d+ subject\(s\)/);
+    expect(run.stdout).toMatch(/grace@contoso\.com +aks-prod-weu +conditional/);
+    expect(run.stdout).toMatch(/frank@contoso\.com +aks-prod-weu +no +\[azure\] role "Azure Kubernetes Service RBAC Cluster Admin"/);
+    expect(run.stdout).not.toContain('✗');
   });
 });
 
