@@ -37,6 +37,7 @@ export interface SimTenantOptions {
 export async function startSimTenant(scenario: TenantScenario, options: SimTenantOptions = {}): Promise<SimTenant> {
   const certificate = options.certificate ?? (await createSimCertificate());
   const faults = new FaultRegistry();
+  for (const rule of scenario.faults ?? []) faults.add(rule);
   const log = new RequestLog();
   const page = options.pageSize === undefined ? {} : { pageSize: options.pageSize };
   const k8s = await listen(createK8sRouter(scenario, page), certificate, faults, log);

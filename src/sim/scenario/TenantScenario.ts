@@ -2,6 +2,7 @@ import type { AzureRbacData } from '../../model/azureRbac.ts';
 import type { EntraDirectory } from '../../model/entra.ts';
 import type { RbacObjects } from '../../model/k8sRbac.ts';
 import type { K8sInventory } from '../../model/k8sInventory.ts';
+import type { FaultRule } from '../server/faults.ts';
 
 /**
  * A simulated tenant, fully resolved (ids, not names): what the simulated ARM, Graph and Kubernetes servers
@@ -18,6 +19,8 @@ export interface TenantScenario {
   readonly clusters: readonly SimCluster[];
   readonly registries: readonly SimRegistry[];
   readonly subnets: readonly SimSubnet[];
+  /** Faults the simulated tenant injects from the start (a scenario's `faults:` section). */
+  readonly faults?: readonly FaultRule[];
   /** Resource groups (declared ones and AKS node resource groups), for servers that list them. */
   readonly resourceGroups?: readonly SimResourceGroup[];
   /** User-assigned managed identities (their service principals are in `entra.servicePrincipals`). */

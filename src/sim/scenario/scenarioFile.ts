@@ -9,6 +9,7 @@ import { parseCustomRoles, parseDenyAssignments, parseRoleAssignments } from './
 import { parseClusters } from './parseClusters.ts';
 import { parseGroups, parseServicePrincipals, parseUsers, resolveGroupMembers } from './parseDirectory.ts';
 import { parseClusterKubernetes } from './parseKubernetes.ts';
+import { parseFaults } from './parseFaults.ts';
 import { ScenarioDocument } from './scenarioDocument.ts';
 import type { ScenarioContext } from './scenarioContext.ts';
 import { ScenarioError } from './ScenarioError.ts';
@@ -34,6 +35,7 @@ const TOP_LEVEL = [
   'virtualNetworks',
   'registries',
   'clusters',
+  'faults',
 ] as const;
 
 export interface ParseScenarioOptions {
@@ -88,6 +90,7 @@ export async function parseScenario(text: string, source: string, options: Parse
   parseCustomRoles(ctx, section('customRoles'));
   parseRoleAssignments(ctx, section('roleAssignments'));
   parseDenyAssignments(ctx, section('denyAssignments'));
+  const faults = parseFaults(doc, section('faults'));
 
   const baseDir = options.baseDir ?? dirname(resolve(source));
   const clusters: SimCluster[] = [];
@@ -117,6 +120,7 @@ export async function parseScenario(text: string, source: string, options: Parse
     })),
     resourceGroups: subscriptions.flatMap((s) => [...s.resourceGroups.values()].map((rg) => ({ subscriptionId: rg.subscriptionId, name: rg.name, location: rg.location }))),
     managedIdentities: [...ctx.managedIdentities.values()].map((m) => ({ id: m.id, name: m.name, location: m.location, principalId: m.principalId, clientId: m.clientId, tenantId: m.tenantId })),
+    ...(faults.length === 0 ? {} : { faults }),
   };
 }
 
