@@ -74,6 +74,11 @@ export interface IndexStore {
    */
   writeUnitSnapshot(unit: UnitKey, runId: string, snapshot: UnitSnapshot): Promise<WriteResult>;
   recordUnitStatus(status: UnitStatus): Promise<void>;
+  /**
+   * One unit's status (a point read in its partition); undefined before the unit's first run. Optional so a
+   * store can omit it: sync then finds the unit in listUnitStatus() (a scan), which is fine for small tenants only.
+   */
+  readUnitStatus?(unit: UnitKey): Promise<UnitStatus | undefined>;
   listUnitStatus(): Promise<UnitStatus[]>;
   /** Everything the last good snapshots hold, as the engine's input (for compiling). */
   readTenantInput(): Promise<AccessModelInput>;
