@@ -8,15 +8,12 @@ import type { ArmClientSettings } from '../collectors/armClientOptions.ts';
 import { CollectorError, type CollectorFailureKind } from '../collectors/CollectorError.ts';
 import type { RetryPolicy } from '../collectors/withRetry.ts';
 import { createAzureRbacClients } from '../collectors/azure-rbac/clients.ts';
-import { collect as collectAzureRbac, unitName as azureUnit } from '../collectors/azure-rbac/collect.ts';
 import { createAksClustersClients } from '../collectors/aks-clusters/clients.ts';
-import { collect as collectAksClusters, unitName as aksUnit } from '../collectors/aks-clusters/collect.ts';
 import { createEntraClients } from '../collectors/entra/clients.ts';
 import type { GraphClientSettings } from '../collectors/entra/graphClient.ts';
-import { collect as collectEntra, ENTRA_UNIT } from '../collectors/entra/collect.ts';
-import { collect as collectK8s } from '../collectors/k8s-rbac/collect.ts';
-import { AKS_ENTRA_SCOPE, unitName as k8sUnit } from '../collectors/k8s-rbac/fetch.ts';
-import { userKubeconfig } from '../collectors/k8s-rbac/credentials.ts';
+import type { UnitSnapshot } from '../store/IndexStore.ts';
+import { snapshotObjects, unitCollectors } from './unitCollectors.ts';
+import { unitLabel } from './units.ts';
 import { runBounded } from './runUnits.ts';
 
 /** How one unit (one source × one scope) ended. */
@@ -95,38 +92,27 @@ export async function collectTenant(options: CollectTenantOptions): Promise<Tena
     }
   }
 
-  const tenantScope = { kind: 'tenant' as const, tenantId: options.tenantId };
-  const [tenant, entra] = await Promise.all([
-    unit(azureUnit(tenantScope), () => collectAzureRbac(tenantScope, { clients: azureClients, ...retry }), (v) => v.azure.roleDefinitions.length + v.subscriptions.length),
-    unit(ENTRA_UNIT, () => collectEntra({ tenantId: options.tenantId }, { clients: entraClients, ...retry }), (v) => v.users.length + v.groups.length + v.servicePrincipals.length),
-  ]);
+  const collect = unitCollectors({ tenantId: options.tenantId, credential: options.credential, azureRbac: azureClients, aksClusters: aksClients, entra: entraClients, ...retry });
+  type DataBySource = { [K in UnitSnapshot['source']]: Extract<UnitSnapshot, { source: K }>['data'] };
+  const counted = async <S extends UnitSnapshot['source']>(source: S, scope: string): Promise<DataBySource[S] | undefined> => {
+    const snapshot = await unit(unitLabel({ source, scope }), () => collect({ source, scope }), snapshotObjects);
+    if (snapshot === undefined) return undefined;
+    if (snapshot.source !== source) throw new Error(`unreachable: ${source} returned ${snapshot.source}`);
+    return snapshot.data as DataBySource[S];
+  };
+
+  const [tenant, entra] = await Promise.all([counted('azure-rbac', 'tenant'), counted('entra', 'tenant')]);
   const subscriptions = tenant?.subscriptions ?? [];
 
   const perSubscription = await runBounded(subscriptions, concurrency, async (s) => {
-    const scope = { kind: 'subscription' as const, subscriptionId: s.subscriptionId };
-    const [rbac, aks] = await Promise.all([
-      unit(azureUnit(scope), () => collectAzureRbac(scope, { clients: azureClients, ...retry }), (v) => v.azure.roleAssignments.length + v.azure.denyAssignments.length + v.azure.roleDefinitions.length),
-      unit(aksUnit(scope), () => collectAksClusters(scope, { clients: aksClients, ...retry }), (v) => v.clusters.length),
-    ]);
+    const [rbac, aks] = await Promise.all([counted('azure-rbac', `sub:${s.subscriptionId}`), counted('aks-clusters', `sub:${s.subscriptionId}`)]);
     return { rbac, aks };
   });
 
   const clusters = perSubscription.flatMap((s) => s.aks?.clusters ?? []);
-  const bearerToken = async () => {
-    const token = await options.credential.getToken(AKS_ENTRA_SCOPE);
-    if (token === null) throw new Error(`no token for ${AKS_ENTRA_SCOPE}`);
-    return token.token;
-  };
   const kubernetes = new Map<string, RbacObjects & K8sInventory>();
   await runBounded(clusters, concurrency, async (cluster) => {
-    const collected = await unit(
-      k8sUnit({ clusterId: cluster.id }),
-      async () => {
-        const kubeconfig = await userKubeconfig(aksClients.containerService(cluster.subscriptionId), cluster.id, options.retry);
-        return collectK8s({ clusterId: cluster.id, kubeconfig, bearerToken }, retry);
-      },
-      (v) => v.roles.length + v.bindings.length,
-    );
+    const collected = await counted('k8s-rbac', `cluster:${cluster.id}`);
     if (collected !== undefined) kubernetes.set(cluster.id.toLowerCase(), collected);
   });
 
