@@ -1,0 +1,51 @@
+import type { AccessModelInput } from '../engine/access/accessModel.ts';
+import { clusterKey } from '../engine/access/accessModel.ts';
+import { sliceForCluster } from '../engine/access/sliceForCluster.ts';
+import type { ClusterGeneration } from '../store/IndexStore.ts';
+import type { SyncDeps } from './SyncDeps.ts';
+import { newGenerationId } from './syncIds.ts';
+import { clusterUnit } from './units.ts';
+import { unitStatusOf } from './unitStatusOf.ts';
+
+export type CompileResult =
+  | { readonly clusterId: string; readonly state: 'compiled'; readonly generation: string; readonly compiledAt: string; readonly durationMs: number }
+  | { readonly clusterId: string; readonly state: 'skipped'; readonly reason: string };
+
+type CompileDeps = Pick<SyncDeps, 'store' | 'now' | 'newId'>;
+
+/**
+ * Compiles one cluster: the tenant's last good data (store.readTenantInput, or `input` already read for many
+ * clusters at once) → the cluster's slice → a new generation, which the store writes in full before it flips
+ * the cluster's pointer. `compiledAt` is taken before the input is read, so a generation includes every unit
+ * write that finished before its `compiledAt`. A cluster the tenant no longer has is skipped.
+ */
+export async function compileCluster(clusterId: string, deps: CompileDeps, input?: AccessModelInput): Promise<CompileResult> {
+  const started = deps.now();
+  const tenant = input ?? (await deps.store.readTenantInput());
+  const cluster = tenant.clusters.find((c) => clusterKey(c.id) === clusterKey(clusterId));
+  if (cluster === undefined) return { clusterId, state: 'skipped', reason: 'the cluster is not in the stored tenant (no aks-clusters snapshot lists it)' };
+  const generation: ClusterGeneration = {
+    clusterId: cluster.id,
+    generation: newGenerationId(started, deps.newId()),
+    compiledAt: new Date(started).toISOString(),
+    input: sliceForCluster(tenant, cluster.id),
+  };
+  await deps.store.writeGeneration(generation);
+  return { clusterId: cluster.id, state: 'compiled', generation: generation.generation, compiledAt: generation.compiledAt, durationMs: deps.now() - started };
+}
+
+/**
+ * Whether a compile requested in `runId` (at `requestedAt`, ISO) should run now. A cluster's generation is
+ * rebuilt only once the cluster's own k8s-rbac unit has succeeded in this run or a later one: while it has not
+ * run yet its completion will ask again, and when it failed the cluster keeps its previous generation (its
+ * status says why) rather than mixing old Kubernetes objects with new Azure data. A generation compiled after
+ * the request already includes what the request was for.
+ */
+export async function compileDecision(clusterId: string, runId: string, requestedAt: string, deps: Pick<SyncDeps, 'store'>): Promise<{ readonly compile: true } | { readonly compile: false; readonly reason: string }> {
+  const status = await unitStatusOf(clusterUnit(clusterId), deps.store);
+  if (status === undefined || status.runId < runId) return { compile: false, reason: 'the cluster’s k8s-rbac unit has not run in this run yet; it asks for the compile when it finishes' };
+  if (status.state !== 'ok') return { compile: false, reason: `the cluster’s k8s-rbac unit failed (${status.state}): it keeps its previous generation` };
+  const current = await deps.store.readCurrentGeneration(clusterId);
+  if (current !== undefined && current.compiledAt >= requestedAt) return { compile: false, reason: `generation ${current.generation} (compiled ${current.compiledAt}) already includes this change` };
+  return { compile: true };
+}
