@@ -1,0 +1,233 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AzureRbacCollection } from '../collectors/azure-rbac/transform.ts';
+import type { AksClustersCollection } from '../collectors/aks-clusters/transform.ts';
+import type { K8sCollection } from '../collectors/k8s-rbac/transform.ts';
+import type { EntraDirectory } from '../model/entra.ts';
+import { assignment, cluster, clusterId, clusterRole, clusterRoleBinding, customRole, deny, group, mg, nsRole, servicePrincipal, SUB, SUB_ID, user, userSubject } from '../../test/helpers/azureFixtures.ts';
+import { createTestIndexStore, startCosmosServer, type CosmosTestServer, type TestIndexStore } from '../../test/helpers/cosmosServer.ts';
+import { CONTAINERS } from './containers.ts';
+import type { ClusterGeneration, UnitKey, UnitStatus } from './IndexStore.ts';
+
+const OTHER_SUB_ID = '22222222-2222-2222-2222-222222222222';
+const AKS = clusterId('aks-prod');
+const READER = '00000000-0000-0000-0000-0000000000a1';
+
+const TENANT_UNIT: UnitKey = { source: 'azure-rbac', scope: 'tenant' };
+const SUB_UNIT: UnitKey = { source: 'azure-rbac', scope: `sub:${SUB_ID}` };
+const OTHER_SUB_UNIT: UnitKey = { source: 'azure-rbac', scope: `sub:${OTHER_SUB_ID}` };
+const AKS_UNIT: UnitKey = { source: 'aks-clusters', scope: `sub:${SUB_ID}` };
+const ENTRA_UNIT: UnitKey = { source: 'entra', scope: 'tenant' };
+const K8S_UNIT: UnitKey = { source: 'k8s-rbac', scope: `cluster:${AKS}` };
+
+const tenantRbac: AzureRbacCollection = {
+  azure: {
+    roleDefinitions: [customRole('0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8', 'AKS Cluster User', [])],
+    roleAssignments: [],
+    denyAssignments: [],
+    hierarchy: [
+      { id: mg('contoso'), parentId: mg('root'), displayName: 'Contoso' },
+      { id: SUB, parentId: mg('contoso') },
+    ],
+  },
+  subscriptions: [{ subscriptionId: SUB_ID, displayName: 'prod', state: 'Enabled' }, { subscriptionId: OTHER_SUB_ID }],
+};
+
+const subRbac = (assignees: readonly string[]): AzureRbacCollection => ({
+  azure: {
+    roleDefinitions: [customRole('99999999-9999-9999-9999-999999999999', 'Custom Reader', [])],
+    roleAssignments: assignees.map((p, i) => assignment(p, '0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8', i % 2 === 0 ? SUB : AKS, { id: `${SUB}/providers/Microsoft.Authorization/roleAssignments/ra-${p}` })),
+    denyAssignments: [deny('d1', SUB, ['Microsoft.ContainerService/managedClusters/*'], [READER])],
+    hierarchy: [],
+  },
+  subscriptions: [],
+});
+
+const aksClusters: AksClustersCollection = {
+  clusters: [cluster('aks-prod'), cluster('aks-ops', { localAccountsEnabled: true })],
+  networks: [{ clusterId: AKS, subnetIds: [], privateCluster: false }],
+  subnets: [{ id: `${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/v/subnets/s`, addressPrefix: '10.0.0.0/24' }],
+  missingSubnetIds: [],
+  registries: [{ id: `${SUB}/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acr`, name: 'acr', loginServer: 'acr.azurecr.io' }],
+};
+
+const entra = (members: readonly string[]): EntraDirectory => ({
+  users: [user(READER, 'reader@contoso.com', 'Reader'), user('00000000-0000-0000-0000-0000000000a2', 'b@contoso.com')],
+  groups: [group('00000000-0000-0000-0000-0000000000b1', [...members], 'Admins'), group('00000000-0000-0000-0000-0000000000b2', [])],
+  servicePrincipals: [servicePrincipal('00000000-0000-0000-0000-0000000000c1', 'ManagedIdentity', 'kubelet')],
+});
+
+const k8s = (bindingNames: readonly string[]): K8sCollection => ({
+  roles: [clusterRole('view', []), nsRole('apps', 'deployer', [])],
+  bindings: bindingNames.map((n) => clusterRoleBinding(n, 'view', [userSubject('reader@contoso.com')])),
+  namespaces: [{ name: 'apps', labels: { team: 'a' } }],
+  serviceAccounts: [{ namespace: 'apps', name: 'api', annotations: { 'azure.workload.identity/client-id': 'abc' } }],
+  pods: [{ namespace: 'apps', name: 'api-1', serviceAccountName: 'api', images: ['acr.azurecr.io/api:1'], labels: {} }],
+  warnings: ['binding without a name'],
+});
+
+let server: CosmosTestServer;
+
+beforeAll(async () => {
+  server = await startCosmosServer();
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+async function fresh(options: Parameters<typeof createTestIndexStore>[1] = {}): Promise<TestIndexStore> {
+  return createTestIndexStore(server, options);
+}
+
+/** Every document of a container, without what Cosmos adds, sorted by id. */
+async function documents(t: TestIndexStore, container: keyof typeof CONTAINERS): Promise<Record<string, unknown>[]> {
+  const { resources } = await t.client.database(t.databaseId).container(CONTAINERS[container].id).items.readAll<Record<string, unknown>>().fetchAll();
+  return resources
+    .map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('_'))))
+    .sort((a, b) => String(a.id).localeCompare(String(b.id)));
+}
+
+describe('unit snapshots', () => {
+  it('round-trips every source through readTenantInput', async () => {
+    const t = await fresh();
+    await t.store.writeUnitSnapshot(TENANT_UNIT, 'run-1', { source: 'azure-rbac', data: tenantRbac });
+    await t.store.writeUnitSnapshot(SUB_UNIT, 'run-1', { source: 'azure-rbac', data: subRbac([READER, '00000000-0000-0000-0000-0000000000a2']) });
+    await t.store.writeUnitSnapshot(AKS_UNIT, 'run-1', { source: 'aks-clusters', data: aksClusters });
+    await t.store.writeUnitSnapshot(ENTRA_UNIT, 'run-1', { source: 'entra', data: entra([READER, '00000000-0000-0000-0000-0000000000b2']) });
+    await t.store.writeUnitSnapshot(K8S_UNIT, 'run-1', { source: 'k8s-rbac', data: k8s(['readers', 'ops']) });
+
+    const input = await t.store.readTenantInput();
+    expect(input.clusters).toEqual(aksClusters.clusters);
+    expect(input.azure.roleDefinitions).toEqual(expect.arrayContaining([...tenantRbac.azure.roleDefinitions, ...subRbac([]).azure.roleDefinitions]));
+    expect(input.azure.roleDefinitions).toHaveLength(2);
+    expect(input.azure.roleAssignments).toEqual(subRbac([READER, '00000000-0000-0000-0000-0000000000a2']).azure.roleAssignments);
+    expect(input.azure.denyAssignments).toEqual(subRbac([]).azure.denyAssignments);
+    expect(input.azure.hierarchy).toEqual(tenantRbac.azure.hierarchy);
+    expect(input.entra).toEqual(entra([READER, '00000000-0000-0000-0000-0000000000b2']));
+    expect([...input.kubernetes.keys()]).toEqual([AKS.toLowerCase()]);
+    expect(input.kubernetes.get(AKS.toLowerCase())).toEqual(k8s(['readers', 'ops']));
+  });
+
+  it('stamps every document with its unit and run, and partitions by scope', async () => {
+    const t = await fresh();
+    await t.store.writeUnitSnapshot(SUB_UNIT, 'run-1', { source: 'azure-rbac', data: subRbac([READER]) });
+    await t.store.writeUnitSnapshot(K8S_UNIT, 'run-1', { source: 'k8s-rbac', data: k8s(['readers']) });
+    const tenant = await documents(t, 'tenant');
+    expect(tenant.length).toBeGreaterThan(0);
+    for (const d of tenant) expect(d).toMatchObject({ unit: `azure-rbac|sub:${SUB_ID}`, runId: 'run-1', pk: `sub:${SUB_ID}` });
+    const clusters = await documents(t, 'clusters');
+    for (const d of clusters) expect(d).toMatchObject({ unit: `k8s-rbac|cluster:${AKS.toLowerCase()}`, runId: 'run-1', clusterId: AKS.toLowerCase() });
+    for (const d of [...tenant, ...clusters]) expect(String(d.id)).not.toMatch(/[/\\?#]/);
+  });
+
+  it('after a complete write deletes only that unit’s documents from older runs', async () => {
+    const t = await fresh();
+    await t.store.writeUnitSnapshot(SUB_UNIT, 'run-1', { source: 'azure-rbac', data: subRbac([READER, 'p2', 'p3']) });
+    await t.store.writeUnitSnapshot(OTHER_SUB_UNIT, 'run-1', { source: 'azure-rbac', data: subRbac(['p9']) });
+    await t.store.writeUnitSnapshot(AKS_UNIT, 'run-1', { source: 'aks-clusters', data: aksClusters });
+
+    const result = await t.store.writeUnitSnapshot(SUB_UNIT, 'run-2', { source: 'azure-rbac', data: subRbac([READER]) });
+    expect(result.deleted).toBe(2);
+    const input = await t.store.readTenantInput();
+    expect(input.azure.roleAssignments.map((a) => a.principalId).sort()).toEqual([READER, 'p9']);
+    // The other subscription's unit and the same subscription's other source are untouched.
+    expect(input.clusters).toHaveLength(2);
+    const other = (await documents(t, 'tenant')).filter((d) => d.pk === `sub:${OTHER_SUB_ID}`);
+    expect(other.every((d) => d.runId === 'run-1')).toBe(true);
+  });
+
+  it('a failed unit (nothing written) keeps its documents', async () => {
+    const t = await fresh();
+    await t.store.writeUnitSnapshot(K8S_UNIT, 'run-1', { source: 'k8s-rbac', data: k8s(['readers']) });
+    await t.store.writeUnitSnapshot(ENTRA_UNIT, 'run-1', { source: 'entra', data: entra([READER]) });
+    // run-2: the cluster unit fails (no write), Entra succeeds with a change.
+    await t.store.writeUnitSnapshot(ENTRA_UNIT, 'run-2', { source: 'entra', data: entra([]) });
+    const input = await t.store.readTenantInput();
+    expect(input.kubernetes.get(AKS.toLowerCase())).toEqual(k8s(['readers']));
+    expect(input.entra.groups.find((g) => g.displayName === 'Admins')?.memberIds).toEqual([]);
+  });
+
+  it('is idempotent: the same snapshot twice leaves identical documents and deletes nothing', async () => {
+    const t = await fresh();
+    const snapshot = { source: 'entra', data: entra([READER, '00000000-0000-0000-0000-0000000000b2']) } as const;
+    const first = await t.store.writeUnitSnapshot(ENTRA_UNIT, 'run-1', snapshot);
+    const before = [await documents(t, 'principals'), await documents(t, 'memberships')];
+    const again = await t.store.writeUnitSnapshot(ENTRA_UNIT, 'run-1', snapshot);
+    expect(again).toEqual({ written: first.written, deleted: 0 });
+    expect([await documents(t, 'principals'), await documents(t, 'memberships')]).toEqual(before);
+    // A later run with the same data rewrites the same documents (new run id) and deletes nothing.
+    const later = await t.store.writeUnitSnapshot(ENTRA_UNIT, 'run-2', snapshot);
+    expect(later.deleted).toBe(0);
+    const after = await documents(t, 'principals');
+    expect(after.map((d) => d.id)).toEqual(before[0]?.map((d) => d.id));
+  });
+});
+
+describe('unit status', () => {
+  it('records, reads back and lists the last status of each unit', async () => {
+    const t = await fresh();
+    const ok: UnitStatus = { unit: 'azure-rbac|tenant', source: 'azure-rbac', scope: 'tenant', runId: 'run-1', state: 'ok', lastAttempt: '2025-01-01T00:00:00Z', lastSuccess: '2025-01-01T00:00:00Z', objects: 5, durationMs: 12 };
+    const denied: UnitStatus = { unit: `azure-rbac|sub:${SUB_ID}`, source: 'azure-rbac', scope: `sub:${SUB_ID}`, runId: 'run-1', state: 'denied', lastAttempt: '2025-01-01T00:00:00Z', message: '403', permission: 'Microsoft.Authorization/roleAssignments/read', objects: 0, durationMs: 3 };
+    await t.store.recordUnitStatus(ok);
+    await t.store.recordUnitStatus(denied);
+    await t.store.recordUnitStatus({ ...ok, runId: 'run-2', objects: 6 });
+    expect(await t.store.listUnitStatus()).toEqual([denied, { ...ok, runId: 'run-2', objects: 6 }]);
+    expect(await t.store.readUnitStatus(SUB_UNIT)).toEqual(denied);
+    expect(await t.store.readUnitStatus(K8S_UNIT)).toBeUndefined();
+  });
+});
+
+describe('cluster generations', () => {
+  const generation = (id: string, bindings: readonly string[]): ClusterGeneration => ({
+    clusterId: AKS,
+    generation: id,
+    compiledAt: `2025-01-01T00:00:0${id.slice(-1)}Z`,
+    input: {
+      clusters: [cluster('aks-prod')],
+      kubernetes: new Map([[AKS.toLowerCase(), k8s(bindings)]]),
+      azure: subRbac([READER]).azure,
+      entra: entra([READER]),
+    },
+  });
+
+  it('reads back exactly the generation the pointer names (Map included)', async () => {
+    const t = await fresh();
+    expect(await t.store.readCurrentGeneration(AKS)).toBeUndefined();
+    const g1 = generation('gen-1', ['a', 'b']);
+    await t.store.writeGeneration(g1);
+    expect(await t.store.readCurrentGeneration(AKS.toUpperCase())).toEqual(g1);
+    expect(await t.store.listClusterGenerations()).toEqual([{ clusterId: AKS, name: 'aks-prod', generation: 'gen-1', compiledAt: g1.compiledAt }]);
+  });
+
+  it('a reader sees the old generation until the pointer flips, then the new one, never a mix', async () => {
+    const g1 = generation('gen-1', Array.from({ length: 40 }, (_, i) => `old-${i}`));
+    const g2 = generation('gen-2', Array.from({ length: 40 }, (_, i) => `new-${i}`));
+    const seen: string[] = [];
+    const holder: { t?: TestIndexStore } = {};
+    const t = await fresh({
+      maxChunkBytes: 2_000,
+      concurrency: 1,
+      onGenerationChunkWritten: async (event) => {
+        if (event.generation !== 'gen-2' || holder.t === undefined) return;
+        const read = await holder.t.store.readCurrentGeneration(AKS);
+        expect(read).toEqual(g1);
+        seen.push(`${event.index}/${event.chunks}`);
+      },
+    });
+    holder.t = t;
+    await t.store.writeGeneration(g1);
+    await t.store.writeGeneration(g2);
+    expect(seen.length).toBeGreaterThan(3);
+    expect(await t.store.readCurrentGeneration(AKS)).toEqual(g2);
+  });
+
+  it('gives superseded chunks a ttl and leaves the current ones without', async () => {
+    const t = await fresh({ maxChunkBytes: 2_000, supersededTtlSeconds: 120 });
+    await t.store.writeGeneration(generation('gen-1', ['a']));
+    await t.store.writeGeneration(generation('gen-2', ['b']));
+    const chunks = (await documents(t, 'clusters')).filter((d) => d.type === 'generationChunk');
+    expect(chunks.filter((c) => c.generation === 'gen-1').every((c) => c.ttl === 120)).toBe(true);
+    expect(chunks.filter((c) => c.generation === 'gen-2').every((c) => c.ttl === undefined)).toBe(true);
+    expect(chunks.filter((c) => c.generation === 'gen-1').length).toBeGreaterThan(0);
+  });
+});
