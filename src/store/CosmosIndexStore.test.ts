@@ -5,7 +5,9 @@ import type { K8sCollection } from '../collectors/k8s-rbac/transform.ts';
 import type { EntraDirectory } from '../model/entra.ts';
 import { assignment, cluster, clusterId, clusterRole, clusterRoleBinding, customRole, deny, group, mg, nsRole, servicePrincipal, SUB, SUB_ID, user, userSubject } from '../../test/helpers/azureFixtures.ts';
 import { createTestIndexStore, startCosmosServer, type CosmosTestServer, type TestIndexStore } from '../../test/helpers/cosmosServer.ts';
-import { CONTAINERS } from './containers.ts';
+import { readFile } from 'node:fs/promises';
+import { CONTAINER_LIST, CONTAINERS } from './containers.ts';
+import { ensureContainers } from './ensureContainers.ts';
 import type { ClusterGeneration, UnitKey, UnitStatus } from './IndexStore.ts';
 
 const OTHER_SUB_ID = '22222222-2222-2222-2222-222222222222';
@@ -229,5 +231,137 @@ describe('cluster generations', () => {
     expect(chunks.filter((c) => c.generation === 'gen-1').every((c) => c.ttl === 120)).toBe(true);
     expect(chunks.filter((c) => c.generation === 'gen-2').every((c) => c.ttl === undefined)).toBe(true);
     expect(chunks.filter((c) => c.generation === 'gen-1').length).toBeGreaterThan(0);
+  });
+});
+
+describe('cluster generations under concurrency and rewrites', () => {
+  const generation = (id: string, note: string, cluster = AKS): ClusterGeneration => ({
+    clusterId: cluster,
+    generation: id,
+    compiledAt: '2025-01-01T00:00:00Z',
+    input: {
+      clusters: [{ ...cluster_(cluster), name: note }],
+      kubernetes: new Map([[cluster.toLowerCase(), k8s([note])]]),
+      azure: { roleDefinitions: [], roleAssignments: [], denyAssignments: [], hierarchy: [] },
+      entra: { users: [], groups: [], servicePrincipals: [] },
+    },
+  });
+  const cluster_ = (id: string) => cluster(id.split('/').pop() ?? id, { id });
+
+  it('never moves the pointer back: an outrun compile is dropped and its chunks expire', async () => {
+    const t = await fresh({ supersededTtlSeconds: 60 });
+    await t.store.writeGeneration(generation('gen-2', 'new'));
+    await t.store.writeGeneration(generation('gen-1', 'old'));
+    expect((await t.store.readCurrentGeneration(AKS))?.generation).toBe('gen-2');
+    const chunks = (await documents(t, 'clusters')).filter((d) => d.type === 'generationChunk');
+    expect(chunks.every((c) => c.generation === 'gen-2' && c.ttl === undefined)).toBe(true);
+  });
+
+  it('a compile that loses the race to create or flip the pointer re-decides and leaves the newer one', async () => {
+    for (const start of [undefined, 'gen-0']) {
+      const holder: { t?: TestIndexStore; raced: boolean } = { raced: false };
+      const t = await fresh({
+        onGenerationChunkWritten: async (event) => {
+          if (event.generation !== 'gen-1' || holder.raced || holder.t === undefined) return;
+          holder.raced = true;
+          await holder.t.store.writeGeneration(generation('gen-2', 'winner'));
+        },
+      });
+      if (start !== undefined) await t.store.writeGeneration(generation(start, 'start'));
+      holder.t = t;
+      await t.store.writeGeneration(generation('gen-1', 'loser'));
+      expect(holder.raced).toBe(true);
+      const current = await t.store.readCurrentGeneration(AKS);
+      expect(current?.generation).toBe('gen-2');
+      expect(current?.input.clusters[0]?.name).toBe('winner');
+      const live = (await documents(t, 'clusters')).filter((d) => d.type === 'generationChunk' && d.ttl === undefined);
+      expect(live.map((c) => c.generation)).toEqual(['gen-2']);
+    }
+  });
+
+  it('rewriting a generation: same content → identical documents; other content → new chunks, old ones expire', async () => {
+    const t = await fresh();
+    await t.store.writeGeneration(generation('gen-1', 'a'));
+    const before = await documents(t, 'clusters');
+    await t.store.writeGeneration(generation('gen-1', 'a'));
+    expect(await documents(t, 'clusters')).toEqual(before);
+
+    await t.store.writeGeneration(generation('gen-1', 'b'));
+    expect((await t.store.readCurrentGeneration(AKS))?.input.clusters[0]?.name).toBe('b');
+    const chunks = (await documents(t, 'clusters')).filter((d) => d.type === 'generationChunk');
+    expect(chunks).toHaveLength(2);
+    expect(chunks.filter((c) => c.ttl !== undefined)).toHaveLength(1);
+  });
+
+  it('says so when a chunk the pointer names is missing', async () => {
+    const t = await fresh();
+    await t.store.writeGeneration(generation('gen-1', 'a'));
+    const chunk = (await documents(t, 'clusters')).find((d) => d.type === 'generationChunk');
+    await t.client.database(t.databaseId).container(CONTAINERS.clusters.id).item(String(chunk?.id), AKS.toLowerCase()).delete();
+    await expect(t.store.readCurrentGeneration(AKS)).rejects.toThrow(/generation gen-1 names 1 chunks, 0 found/);
+  });
+
+  it('lists every cluster’s current generation', async () => {
+    const t = await fresh();
+    const other = clusterId('aks-dev', 'rg-dev');
+    await t.store.writeGeneration(generation('gen-1', 'prod'));
+    await t.store.writeGeneration(generation('gen-2', 'prod'));
+    await t.store.writeGeneration(generation('gen-1', 'dev', other));
+    expect(await t.store.listClusterGenerations()).toEqual([
+      { clusterId: AKS, name: 'prod', generation: 'gen-2', compiledAt: '2025-01-01T00:00:00Z' },
+      { clusterId: other, name: 'dev', generation: 'gen-1', compiledAt: '2025-01-01T00:00:00Z' },
+    ]);
+  });
+});
+
+describe('large units', () => {
+  it('writes and cleans up thousands of principals through bulk and members in bounded documents', async () => {
+    const t = await fresh({ membersPerDocument: 100 });
+    const ids = Array.from({ length: 450 }, (_, i) => `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`);
+    const directory: EntraDirectory = { users: ids.map((id) => user(id, `${id}@contoso.com`)), groups: [group('00000000-0000-0000-0001-000000000000', ids)], servicePrincipals: [] };
+    const first = await t.store.writeUnitSnapshot(ENTRA_UNIT, 'run-1', { source: 'entra', data: directory });
+    expect(first.written).toBe(450 + 1 + 5 + 1);
+    expect((await t.store.readTenantInput()).entra).toEqual(directory);
+
+    const smaller: EntraDirectory = { users: directory.users.slice(0, 150), groups: [group('00000000-0000-0000-0001-000000000000', ids.slice(0, 150))], servicePrincipals: [] };
+    const second = await t.store.writeUnitSnapshot(ENTRA_UNIT, 'run-2', { source: 'entra', data: smaller });
+    expect(second.deleted).toBe(300 + 3);
+    expect((await t.store.readTenantInput()).entra).toEqual(smaller);
+  });
+});
+
+describe('the Cosmos plumbing', () => {
+  it('is keyless: every request carries an Entra token for the account, none a key', async () => {
+    const t = await fresh();
+    await t.store.listUnitStatus();
+    const auth = server.requests.map((r) => r.headers.authorization);
+    expect(auth.length).toBeGreaterThan(0);
+    for (const a of auth) expect(a).toBe('type=aad&ver=1.0&sig=cosmos-test-token');
+    expect(new Set(t.credential.scopes)).toEqual(new Set([`${server.endpoint}.default`]));
+  });
+
+  it('creates exactly the declared containers (partition key, TTL), and again is a no-op', async () => {
+    const t = await fresh();
+    await ensureContainers(t.client, t.databaseId);
+    const { resources } = await t.client.database(t.databaseId).containers.readAll().fetchAll();
+    const actual = resources.map((c) => ({ id: c.id, paths: c.partitionKey?.paths, defaultTtl: c.defaultTtl })).sort((a, b) => a.id.localeCompare(b.id));
+    const declared = CONTAINER_LIST.map((c) => ({ id: c.id, paths: [c.partitionKeyPath], defaultTtl: c.defaultTtl })).sort((a, b) => a.id.localeCompare(b.id));
+    expect(actual).toEqual(declared);
+  });
+
+  it('builds no query from strings: every query is a constant with @parameters', async () => {
+    const source = await readFile(new URL('./CosmosIndexStore.ts', import.meta.url), 'utf8');
+    const block = /const QUERY = \{([\s\S]*?)\} as const;/.exec(source)?.[1] ?? '';
+    const queries = [...block.matchAll(/'(SELECT [^']*)'/g)].map((m) => m[1] ?? '');
+    expect(queries.length).toBeGreaterThan(8);
+    // No SELECT outside the constants (so none in a template literal or a concatenation).
+    expect(source.replace(block, '').match(/SELECT /g) ?? []).toHaveLength(0);
+    for (const q of queries) {
+      // Values only through parameters: nothing quoted inside a query.
+      expect(q).not.toMatch(/["`]/);
+      expect(q).toMatch(/@\w+/);
+    }
+    expect(source.match(/\.items\.query</g)).toHaveLength(1);
+    expect(source).toMatch(/items\.query<T>\(\{ query, parameters \}/);
   });
 });
