@@ -1,0 +1,37 @@
+/** Everything the app reads from its environment, validated (src/config/loadConfig.ts). */
+export interface AppConfig {
+  /** The Entra tenant the indexer reads (TENANT_ID). */
+  readonly tenantId: string;
+  readonly cosmos: {
+    /** COSMOS_ENDPOINT: https://<account>.documents.azure.com:443/ (keyless: Entra ID only). */
+    readonly endpoint: string;
+    /** COSMOS_DATABASE. */
+    readonly database: string;
+  };
+  /** The Storage queue service the sync functions use, keyless (the host's AzureWebJobsStorage identity connection). */
+  readonly queueServiceUri: string;
+  /** SYNC_SCHEDULE: the timer's NCRONTAB schedule (the timer binding reads it as %SYNC_SCHEDULE%). */
+  readonly syncSchedule: string;
+  /** SYNC_CONCURRENCY: units (and compiles) in flight at once in a local run. */
+  readonly syncConcurrency: number;
+  /** SYNC_COMPILE_DELAY_SECONDS: how long compile messages stay invisible, so one run's requests coalesce. */
+  readonly compileDelaySeconds: number;
+  /** AZURE_CLIENT_ID: a user-assigned managed identity to use; absent: DefaultAzureCredential. */
+  readonly managedIdentityClientId?: string;
+  readonly arm: {
+    /** ARM_ENDPOINT (default https://management.azure.com). */
+    readonly endpoint: string;
+    /** ARM_AUDIENCE: the token audience (default the public cloud's, whatever the endpoint). */
+    readonly audience?: string;
+  };
+  /** GRAPH_ENDPOINT (default https://graph.microsoft.com). */
+  readonly graphEndpoint: string;
+  /** REQUEST_TIMEOUT_MS: per request to ARM, Graph and Kubernetes. */
+  readonly requestTimeoutMs: number;
+  /**
+   * TLS_CA_FILE: PEM of extra certificate authorities for the endpoints above — a local simulator, the
+   * in-process Cosmos server or Azurite over HTTPS. Trusted by each client through its own options, never
+   * process-wide, and never a way to turn verification off. Absent in Azure.
+   */
+  readonly tlsCaFile?: string;
+}

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './loadConfig.ts';
+import { ConfigError } from './ConfigError.ts';
+import { ncrontabProblem } from './ncrontab.ts';
+
+const VALID = {
+  TENANT_ID: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+  COSMOS_ENDPOINT: 'https://aks-access.documents.azure.com:443/',
+  COSMOS_DATABASE: 'aks-access',
+  AzureWebJobsStorage__queueServiceUri: 'https://aksaccessfn.queue.core.windows.net',
+  SYNC_SCHEDULE: '0 0 */6 * * *',
+};
+
+function problems(env: Record<string, string | undefined>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('reads a complete environment, with the defaults of everything optional', () => {
+    expect(loadConfig(VALID)).toEqual({
+      tenantId: VALID.TENANT_ID,
+      cosmos: { endpoint: VALID.COSMOS_ENDPOINT, database: 'aks-access' },
+      queueServiceUri: VALID.AzureWebJobsStorage__queueServiceUri,
+      syncSchedule: '0 0 */6 * * *',
+      syncConcurrency: 4,
+      compileDelaySeconds: 60,
+      arm: { endpoint: 'https://management.azure.com' },
+      graphEndpoint: 'https://graph.microsoft.com',
+      requestTimeoutMs: 30_000,
+    });
+  });
+
+  it('takes the overrides: managed identity, ARM and Graph endpoints, the CA file, the numbers', () => {
+    const config = loadConfig({
+      ...VALID,
+      AZURE_CLIENT_ID: '0b7d3f5e-1a2b-4c3d-8e9f-001122334455',
+      ARM_ENDPOINT: 'https://management.usgovcloudapi.net',
+      ARM_AUDIENCE: 'https://management.core.usgovcloudapi.net',
+      GRAPH_ENDPOINT: 'https://graph.microsoft.us',
+      TLS_CA_FILE: '/tmp/ca.pem',
+      SYNC_CONCURRENCY: '8',
+      SYNC_COMPILE_DELAY_SECONDS: '0',
+      REQUEST_TIMEOUT_MS: '5000',
+    });
+    expect(config).toMatchObject({
+      managedIdentityClientId: '0b7d3f5e-1a2b-4c3d-8e9f-001122334455',
+      arm: { endpoint: 'https://management.usgovcloudapi.net', audience: 'https://management.core.usgovcloudapi.net' },
+      graphEndpoint: 'https://graph.microsoft.us',
+      tlsCaFile: '/tmp/ca.pem',
+      syncConcurrency: 8,
+      compileDelaySeconds: 0,
+      requestTimeoutMs: 5000,
+    });
+  });
+
+  it('derives the queue endpoint from the storage account name (the host’s identity-based connection)', () => {
+    const rest: Record<string, string> = { ...VALID };
+    delete rest.AzureWebJobsStorage__queueServiceUri;
+    expect(loadConfig({ ...rest, AzureWebJobsStorage__accountName: 'aksaccessfn' }).queueServiceUri).toBe('https://aksaccessfn.queue.core.windows.net');
+  });
+
+  it('an empty environment names every required variable and what it must hold', () => {
+    expect(problems({})).toEqual([
+      'TENANT_ID is not set: the Entra tenant id (a GUID) the indexer reads',
+      'COSMOS_ENDPOINT is not set: the Cosmos DB account endpoint, e.g. https://<account>.documents.azure.com:443/',
+      'COSMOS_DATABASE is not set: the Cosmos DB database id holding the index containers',
+      'AzureWebJobsStorage__queueServiceUri (or AzureWebJobsStorage__accountName) is not set: the queue endpoint of the Functions storage account, e.g. https://<account>.queue.core.windows.net',
+      'SYNC_SCHEDULE is not set: the sync timer’s NCRONTAB schedule, six fields, e.g. "0 0 */6 * * *" (every 6 hours)',
+    ]);
+    expect(() => loadConfig({})).toThrow(/invalid configuration \(5 problems\):\n {2}- TENANT_ID is not set/);
+  });
+
+  it('refuses what is malformed, naming the variable and the value', () => {
+    expect(
+      problems({
+        ...VALID,
+        TENANT_ID: 'contoso.onmicrosoft.com',
+        COSMOS_ENDPOINT: 'http://localhost:8081/',
+        AzureWebJobsStorage__queueServiceUri: 'not a url',
+        SYNC_SCHEDULE: '0 */5 * * *',
+        SYNC_CONCURRENCY: '0',
+        AZURE_CLIENT_ID: 'my-identity',
+      }),
+    ).toEqual([
+      'TENANT_ID="contoso.onmicrosoft.com" must be a GUID (the directory id)',
+      'COSMOS_ENDPOINT="http://localhost:8081/" must use https (tokens are never sent over plain HTTP): the Cosmos DB account endpoint, e.g. https://<account>.documents.azure.com:443/',
+      'AzureWebJobsStorage__queueServiceUri="not a url" is not a URL: the queue endpoint of the Functions storage account, e.g. https://<account>.queue.core.windows.net',
+      'SYNC_SCHEDULE="0 */5 * * *": expected 6 fields "{second} {minute} {hour} {day} {month} {day-of-week}" (e.g. "0 0 * * * *" for hourly), got 5',
+      'AZURE_CLIENT_ID="my-identity" must be the client id (a GUID) of the user-assigned managed identity',
+      'SYNC_CONCURRENCY="0" must be a whole number from 1 to 64',
+    ]);
+  });
+
+  it('is keyless: a connection string alone is not a queue endpoint', () => {
+    const rest: Record<string, string> = { ...VALID };
+    delete rest.AzureWebJobsStorage__queueServiceUri;
+    expect(problems({ ...rest, AzureWebJobsStorage: 'DefaultEndpointsProtocol=https;AccountName=x;AccountKey=eHh4;EndpointSuffix=core.windows.net' })).toEqual([
+      expect.stringMatching(/^AzureWebJobsStorage__queueServiceUri \(or AzureWebJobsStorage__accountName\) is not set \(AzureWebJobsStorage holds a connection string; the app is keyless and does not use one\)/),
+    ]);
+  });
+});
+
+describe('ncrontabProblem', () => {
+  it('accepts the host’s six-field forms', () => {
+    for (const ok of ['0 0 */6 * * *', '0 30 9 * * Mon-Fri', '0 0 0 1 Jan,Jul *', '*/30 * * * * *', '0 15 2-4/2 * * 0']) expect(ncrontabProblem(ok), ok).toBeUndefined();
+  });
+
+  it('names the field and what is wrong', () => {
+    expect(ncrontabProblem('0 60 * * * *')).toBe('minute field "60": "60" is not in 0-59');
+    expect(ncrontabProblem('0 0 5-2 * * *')).toBe('hour field "5-2": range "5-2" runs backwards');
+    expect(ncrontabProblem('0 0 * * Foo *')).toBe('month field "Foo": "Foo" is not in 1-12 (or jan…dec)');
+    expect(ncrontabProblem('0 0 */0 * * *')).toBe('hour field "*/0": step "0" must be a positive number');
+    expect(ncrontabProblem('01:00:00')).toMatch(/expected 6 fields/);
+  });
+});
