@@ -149,6 +149,21 @@ describe('unit snapshots', () => {
     expect(input.entra.groups.find((g) => g.displayName === 'Admins')?.memberIds).toEqual([]);
   });
 
+  it('an empty snapshot removes the unit’s documents (a retired scope), and only that unit’s', async () => {
+    const t = await fresh();
+    const other: UnitKey = { source: 'k8s-rbac', scope: `cluster:${clusterId('aks-dev', 'rg-dev')}` };
+    await t.store.writeUnitSnapshot(K8S_UNIT, 'run-1', { source: 'k8s-rbac', data: k8s(['readers']) });
+    await t.store.writeUnitSnapshot(other, 'run-1', { source: 'k8s-rbac', data: k8s(['readers']) });
+    const empty: K8sCollection = { roles: [], bindings: [], namespaces: [], serviceAccounts: [], pods: [], warnings: [] };
+    const retired = await t.store.writeUnitSnapshot(K8S_UNIT, 'run-2', { source: 'k8s-rbac', data: empty });
+    expect(retired).toEqual({ written: 0, deleted: 2 + 1 + 1 + 1 + 1 + 1 });
+    const input = await t.store.readTenantInput();
+    expect([...input.kubernetes.keys()]).toEqual([clusterId('aks-dev', 'rg-dev').toLowerCase()]);
+    // A cluster with warnings but no objects is still known (its marker document holds them).
+    await t.store.writeUnitSnapshot(K8S_UNIT, 'run-3', { source: 'k8s-rbac', data: { ...empty, warnings: ['x'] } });
+    expect((await t.store.readTenantInput()).kubernetes.get(AKS.toLowerCase())).toEqual({ ...empty, warnings: ['x'] });
+  });
+
   it('is idempotent: the same snapshot twice leaves identical documents and deletes nothing', async () => {
     const t = await fresh();
     const snapshot = { source: 'entra', data: entra([READER, '00000000-0000-0000-0000-0000000000b2']) } as const;

@@ -113,6 +113,12 @@ function uniqueById<T extends { id: string }>(items: readonly T[]): T[] {
   return [...new Map(items.map((i) => [i.id.toLowerCase(), i] as const).reverse()).values()].reverse();
 }
 
+function groupInto<K, V>(groups: Map<K, V[]>, key: K, value: V): void {
+  const group = groups.get(key);
+  if (group === undefined) groups.set(key, [value]);
+  else group.push(value);
+}
+
 async function forEachBounded<T>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
@@ -160,7 +166,7 @@ export class CosmosIndexStore implements IndexStore {
   async writeUnitSnapshot(unit: UnitKey, runId: string, snapshot: UnitSnapshot): Promise<WriteResult> {
     const documents = snapshotDocuments(unit, runId, snapshot, { membersPerDocument: this.membersPerDocument });
     const byContainer = new Map<ContainerName, PlannedDocument[]>();
-    for (const d of documents) byContainer.set(d.container, [...(byContainer.get(d.container) ?? []), d]);
+    for (const d of documents) groupInto(byContainer, d.container, d);
     for (const [container, planned] of byContainer) {
       await this.apply(
         container,
@@ -233,7 +239,7 @@ export class CosmosIndexStore implements IndexStore {
     const tenantOf = <T extends { id: string }>(type: DocType) => uniqueById(tenantRows.filter((r) => r.type === type).map((r) => r.data as T));
 
     const members = new Map<string, { seq: number; memberIds: string[] }[]>();
-    for (const m of membershipRows) members.set(m.groupId, [...(members.get(m.groupId) ?? []), m]);
+    for (const m of membershipRows) groupInto(members, m.groupId, m);
     const memberIdsOf = (groupId: string) =>
       (members.get(groupId.toLowerCase()) ?? [])
         .sort((a, b) => a.seq - b.seq)
@@ -246,9 +252,9 @@ export class CosmosIndexStore implements IndexStore {
 
     kubernetesRows.sort(byPartitionThenSeq);
     const kubernetes = new Map<string, RbacObjects & K8sInventory & Record<string, unknown>>();
-    const clusterIds = [...new Set(kubernetesRows.map((r) => r.partition))].sort();
-    for (const id of clusterIds) {
-      const rows = kubernetesRows.filter((r) => r.partition === id);
+    const byCluster = new Map<string, ObjectRow<unknown>[]>();
+    for (const r of kubernetesRows) groupInto(byCluster, r.partition, r);
+    for (const [id, rows] of byCluster) {
       const of = <T>(type: DocType) => rows.filter((r) => r.type === type).map((r) => r.data as T);
       const rest = rows.find((r) => r.type === DOC.snapshot)?.data as Record<string, unknown> | undefined;
       kubernetes.set(clusterKey(id), {
@@ -436,7 +442,7 @@ export class CosmosIndexStore implements IndexStore {
    */
   private async apply(container: ContainerName, operations: readonly { partitionKey: string; operation: OperationInput }[]): Promise<number> {
     const byPartition = new Map<string, OperationInput[]>();
-    for (const { partitionKey, operation } of operations) byPartition.set(partitionKey, [...(byPartition.get(partitionKey) ?? []), operation]);
+    for (const { partitionKey, operation } of operations) groupInto(byPartition, partitionKey, operation);
     const batches: { partitionKey: string; operations: OperationInput[] }[] = [];
     const singles: { partitionKey: string; operation: OperationInput }[] = [];
     for (const [partitionKey, ops] of byPartition) {

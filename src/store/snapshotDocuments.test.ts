@@ -45,6 +45,13 @@ describe('snapshot documents', () => {
     expect(memberships.every((m) => m.partitionKey === 'g-1' && m.body.groupId === 'g-1')).toBe(true);
   });
 
+  it('writes nothing for a snapshot with nothing in it (so writing it removes the unit’s documents)', () => {
+    expect(snapshotDocuments({ source: 'azure-rbac', scope: 'tenant' }, 'r', { source: 'azure-rbac', data: { azure: { roleDefinitions: [], roleAssignments: [], denyAssignments: [], hierarchy: [] }, subscriptions: [] } })).toEqual([]);
+    expect(snapshotDocuments({ source: 'entra', scope: 'tenant' }, 'r', { source: 'entra', data: { users: [], groups: [], servicePrincipals: [] } })).toEqual([]);
+    const warned = snapshotDocuments({ source: 'k8s-rbac', scope: `cluster:${AKS}` }, 'r', { source: 'k8s-rbac', data: { roles: [], bindings: [], namespaces: [], serviceAccounts: [], pods: [], warnings: ['w'] } });
+    expect(warned.map((d) => d.body.type)).toEqual(['snapshot']);
+  });
+
   it('refuses a snapshot of another source or a scope with no partition', () => {
     expect(() => snapshotDocuments({ source: 'entra', scope: 'tenant' }, 'r', { source: 'k8s-rbac', data: { roles: [], bindings: [], namespaces: [], serviceAccounts: [], pods: [], warnings: [] } })).toThrow(/k8s-rbac snapshot/);
     expect(() => tenantPartition('cluster:x')).toThrow(/neither/);

@@ -7,9 +7,11 @@ import { documentId } from './documentIds.ts';
  * Pure: a unit's snapshot → the documents that hold it, and which container and partition each goes to.
  * One document per object (its natural key decides its id), `data` holding the object exactly as the collector
  * returned it, `seq` its position in the snapshot (so reading back gives the collector's order, and compiling
- * the same data twice gives the same generation). Every snapshot also writes one `snapshot` document in the
- * unit's partition: the unit's remaining fields (Kubernetes warnings, …) and the proof the unit was written
- * (a cluster whose Kubernetes objects are all gone is "known, empty", not "never collected").
+ * the same data twice gives the same generation). A snapshot also writes one `snapshot` document in the
+ * unit's partition: the unit's remaining fields (Kubernetes warnings, …) and the proof the unit was written,
+ * which puts a cluster in readTenantInput's Kubernetes map. A snapshot with nothing in it at all (no objects,
+ * no remaining fields) writes no documents: writing it removes the unit's documents, which is how sync
+ * retires a scope that left the tenant (a real cluster always has AKS's built-in roles, so is never empty).
  */
 
 export const DOC = {
@@ -178,5 +180,14 @@ export function snapshotDocuments(key: UnitKey, runId: string, snapshot: UnitSna
       break;
     }
   }
+  // Nothing but the marker: the unit holds nothing, so it keeps no documents at all.
+  const only = out[0];
+  if (out.length === 1 && only?.body.type === DOC.snapshot && isEmpty(only.body.data)) return [];
   return out;
+}
+
+function isEmpty(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length === 0;
+  if (typeof value === 'object' && value !== null) return Object.values(value).every(isEmpty);
+  return value === undefined;
 }
