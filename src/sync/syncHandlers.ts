@@ -15,11 +15,11 @@ export interface SyncHandlerDeps extends SyncDeps {
 /** The three sync functions' bodies; functions/ registers them with the host, tests call them directly. */
 export interface SyncHandlers {
   /** Timer: start a run — its first stage (the tenant units) onto the unit queue. */
-  onSchedule(timer: Timer, context: InvocationContext): Promise<void>;
+  readonly onSchedule: (timer: Timer, context: InvocationContext) => Promise<void>;
   /** Unit queue: run one unit; enqueue the next stage it leads to and compiles for the clusters it feeds. */
-  onUnitMessage(message: unknown, context: InvocationContext): Promise<void>;
+  readonly onUnitMessage: (message: unknown, context: InvocationContext) => Promise<void>;
   /** Compile queue: compile one cluster into a new generation, unless the request is moot. */
-  onCompileMessage(message: unknown, context: InvocationContext): Promise<void>;
+  readonly onCompileMessage: (message: unknown, context: InvocationContext) => Promise<void>;
 }
 
 /**
