@@ -238,6 +238,7 @@ describe('cluster generations', () => {
     expect(await t.store.readCurrentGeneration(AKS)).toEqual(g2);
   });
 
+  // cosmosdb-server keeps `ttl` but never expires anything: the test checks the ttl, Cosmos does the expiring.
   it('gives superseded chunks a ttl and leaves the current ones without', async () => {
     const t = await fresh({ maxChunkBytes: 2_000, supersededTtlSeconds: 120 });
     await t.store.writeGeneration(generation('gen-1', ['a']));

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
  * run, which is what makes a re-written snapshot an overwrite rather than a copy.
  */
 
-const PLAIN_KEY = /^[A-Za-z0-9._:@|~=+-]{1,200}$/;
+// Letters, digits and . _ : | ~ - only: nothing a URL path or Cosmos treats specially ('+', '%', '=' included).
+const PLAIN_KEY = /^[A-Za-z0-9._:|~-]{1,200}$/;
 
 export function sha256Hex(text: string, length = 32): string {
   return createHash('sha256').update(text).digest('hex').slice(0, length);
