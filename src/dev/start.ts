@@ -1,15 +1,29 @@
 /**
- * `npm start`: the indexing job end to end on a machine without Azure. It starts the simulated tenant of
- * scenarios/contoso.yaml (ARM, Microsoft Graph and one Kubernetes API per cluster, over HTTPS), runs every
- * collector through the real SDK clients with a progress line per unit, builds the cross-plane index and
- * prints the answers a platform engineer asks first. Nothing here is canned: change the scenario and the
- * answers change. (The GraphQL/REST host replaces the last step in a later issue.)
+ * `npm start`: the sync job end to end on a machine without Azure. It starts the simulated tenant of
+ * scenarios/contoso.yaml (ARM, Microsoft Graph and one Kubernetes API per cluster, over HTTPS) and the embedded
+ * Cosmos DB server, runs one sync (plan units → every collector through the real SDK clients → keyless writes
+ * to Cosmos → compile each cluster into a generation) with a progress line per unit, then answers the first
+ * questions a platform engineer asks from the stored generations. Nothing is canned: change the scenario and
+ * the answers change. (The GraphQL/REST host takes over the last step in a later issue.)
  */
 import { fileURLToPath } from 'node:url';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { loadScenario } from '../sim/scenario/scenarioFile.ts';
 import { startSimTenant } from '../sim/startSimTenant.ts';
-import { collectTenant, type UnitOutcome } from '../sync/collectTenant.ts';
+import { randomUUID } from 'node:crypto';
+import { Agent } from 'node:https';
+import { createSimCertificate } from '../sim/server/simCertificate.ts';
+import { startEmbeddedCosmos } from './embeddedCosmos.ts';
+import { createCosmosClient } from '../store/createCosmosClient.ts';
+import { ensureContainers } from '../store/ensureContainers.ts';
+import { CosmosIndexStore } from '../store/CosmosIndexStore.ts';
+import { DATABASE_ID } from '../store/containers.ts';
+import { runSync } from '../sync/runSync.ts';
+import type { UnitRunResult } from '../sync/runUnit.ts';
+import { unitCollectors } from '../sync/unitCollectors.ts';
+import { createAzureRbacClients } from '../collectors/azure-rbac/clients.ts';
+import { createAksClustersClients } from '../collectors/aks-clusters/clients.ts';
+import { createEntraClients } from '../collectors/entra/clients.ts';
 import { buildAccessModel } from '../engine/access/accessModel.ts';
 import { whoCanAcross } from '../engine/access/whoCanAcross.ts';
 import { canAcross } from '../engine/access/canAcross.ts';
@@ -26,31 +40,43 @@ const simulatedCredential: TokenCredential = {
   getToken: (): Promise<AccessToken> => Promise.resolve({ token: 'simulated-tenant-token', expiresOnTimestamp: Date.now() + 3_600_000 }),
 };
 
-function progress(outcome: UnitOutcome): void {
-  const mark = outcome.status === 'ok' ? '✓' : '✗';
-  const detail = outcome.status === 'ok' ? `${outcome.objects} objects` : `${outcome.status}: ${outcome.message ?? ''}`;
-  out(`  ${mark} ${outcome.unit.padEnd(70)} ${detail} (${Math.round(outcome.durationMs)} ms)\n`);
+function progress(result: UnitRunResult): void {
+  const status = result.status;
+  const mark = status.state === 'ok' ? '✓' : '✗';
+  const detail = status.state === 'ok' ? `${status.objects} objects, ${result.written} written, ${result.deleted} stale removed` : `${status.state}: ${status.message ?? ''}`;
+  out(`  ${mark} ${status.unit.padEnd(60)} ${detail} (${Math.round(status.durationMs)} ms)\n`);
 }
 
 const scenario = await loadScenario(scenarioPath);
-const sim = await startSimTenant(scenario);
+const certificate = await createSimCertificate();
+const sim = await startSimTenant(scenario, { certificate });
+const cosmos = await startEmbeddedCosmos(certificate);
 try {
-  out(`Simulated tenant ${scenario.tenantId} from ${scenarioPath}\n  ARM ${sim.armUrl}   Graph ${sim.graphUrl}   Kubernetes ${sim.k8sUrl}/clusters/…\n\n`);
-  out('Indexing (every collector, real SDK clients, HTTPS):\n');
-  const started = performance.now();
-  const run = await collectTenant({
+  out(`Simulated tenant ${scenario.tenantId} from ${scenarioPath}\n  ARM ${sim.armUrl}   Graph ${sim.graphUrl}   Kubernetes ${sim.k8sUrl}/clusters/…\n  Cosmos DB (embedded, keyless client) ${cosmos.endpoint}\n\n`);
+  const client = createCosmosClient({ endpoint: cosmos.endpoint, credential: simulatedCredential, agent: new Agent({ ca: cosmos.ca }) });
+  await ensureContainers(client, DATABASE_ID);
+  const store = new CosmosIndexStore(client, { databaseId: DATABASE_ID });
+  const arm = { endpoint: sim.armUrl, ca: sim.ca };
+  const collect = unitCollectors({
     tenantId: scenario.tenantId,
     credential: simulatedCredential,
-    arm: { endpoint: sim.armUrl, ca: sim.ca },
-    graph: { baseUrl: sim.graphUrl, ca: sim.ca },
-    onUnit: progress,
+    azureRbac: createAzureRbacClients(simulatedCredential, arm),
+    aksClusters: createAksClustersClients(simulatedCredential, arm),
+    entra: createEntraClients(simulatedCredential, { baseUrl: sim.graphUrl, ca: sim.ca }),
   });
-  const failed = run.units.filter((u) => u.status !== 'ok').length;
-  out(`\n${run.units.length} units, ${failed} failed, ${Math.round(performance.now() - started)} ms; ${sim.log.entries.length} HTTPS requests, none to a Secrets endpoint: ${sim.log.entries.every((e) => !/secrets/i.test(e.url))}\n`);
+  out('Sync run (plan units → collect through the real SDK clients → write to Cosmos DB → compile each cluster):\n');
+  const summary = await runSync({ store, collect, now: Date.now, newId: randomUUID }, { onUnit: progress, onCompile: (c) => { out(`  ⚙ compiled ${c.clusterId.split('/').pop() ?? c.clusterId}\n`); } });
+  const failed = summary.units.denied + summary.units.transient + summary.units.invalid;
+  out(`\nrun ${summary.runId}: ${summary.units.ok} units ok, ${failed} failed, ${summary.objectsWritten} documents written, ${summary.compiled.length} clusters compiled, ${Math.round(summary.durationMs)} ms; ${sim.log.entries.length} HTTPS requests to the tenant, none to a Secrets endpoint: ${sim.log.entries.every((e) => !/secrets/i.test(e.url))}\n`);
 
-  const model = buildAccessModel({ clusters: run.clusters, kubernetes: run.kubernetes, azure: run.azure, entra: run.entra });
-  const prod = model.clusters.find((c) => c.name === 'aks-prod-weu') ?? model.clusters[0];
-  if (prod === undefined) throw new Error('the scenario has no clusters');
+  // Every answer below is read back from the store: one cluster = one generation = one partition.
+  const generations = await store.listClusterGenerations();
+  const inputs = await Promise.all(generations.map(async (g) => store.readCurrentGeneration(g.clusterId)));
+  const sliceModels = inputs.filter((g) => g !== undefined).map((g) => buildAccessModel(g.input));
+  const byName = (name: string) => sliceModels.find((m) => m.clusters[0]?.name === name);
+  const model = byName('aks-prod-weu') ?? sliceModels[0];
+  const prod = model?.clusters[0];
+  if (model === undefined || prod === undefined) throw new Error('no cluster was compiled');
 
   const whoCanQuestions: AccessRequest[] = [
     resourceRequest({ verb: 'get', resource: 'secrets', namespace: 'payments' }),
@@ -65,12 +91,17 @@ try {
   out('\n## Can they read secrets in payments on every cluster?\n');
   const readSecrets = resourceRequest({ verb: 'get', resource: 'secrets', namespace: 'payments' });
   for (const upn of ['alice@contoso.com', 'erin@contoso.com', 'frank@contoso.com', 'grace@contoso.com', 'mallory@contoso.com']) {
-    const principal = model.entra.resolve(upn);
-    if (principal === undefined) continue;
-    for (const cluster of model.clusters) {
-      const decision = canAcross(model, entraIdentity(model.entra, principal), readSecrets, cluster);
+    for (const slice of sliceModels) {
+      const cluster = slice.clusters[0];
+      const principal = slice.entra.resolve(upn);
+      if (cluster === undefined) continue;
+      if (principal === undefined) {
+        out(`  ${upn.padEnd(22)} ${cluster.name.padEnd(18)} ${'no'.padEnd(12)} nothing in the tenant reaches this cluster for them\n`);
+        continue;
+      }
+      const decision = canAcross(slice, entraIdentity(slice.entra, principal), readSecrets, cluster);
       const first = decision.paths[0] ?? decision.eligible[0];
-      const why = first === undefined ? (decision.azureDenials[0] ?? 'no path') : describeAccessPath(first, model.entra.displayName);
+      const why = first === undefined ? (decision.azureDenials[0] ?? 'no path') : describeAccessPath(first, slice.entra.displayName);
       const verdict = decision.allowed === true ? 'yes' : decision.allowed === 'conditional' ? 'conditional' : 'no';
       out(`  ${upn.padEnd(22)} ${cluster.name.padEnd(18)} ${verdict.padEnd(12)} ${why}\n`);
     }
@@ -78,5 +109,5 @@ try {
   out('\nOffline on your own exports: node bin/aks-access.js who-can get secrets -n NS --azure-files DIR --from-files CLUSTER=rbac.yaml (see README).\n');
   if (failed > 0) process.exitCode = 1;
 } finally {
-  await sim.close();
+  await Promise.all([sim.close(), cosmos.close()]);
 }

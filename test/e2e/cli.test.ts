@@ -343,14 +343,16 @@ describe.concurrent('aks-access errors exit 2 and say what is wrong, where', () 
 });
 
 describe('npm start', () => {
-  it('indexes the simulated contoso tenant through every collector and prints cross-plane answers, exit 0', async ({ expect }) => {
+  it('syncs the simulated contoso tenant into the embedded Cosmos DB and answers from the stored generations, exit 0', async ({ expect }) => {
     const run = await spawnNode(['src/dev/start.ts']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/✓ azure-rbac tenant +\d+ objects/);
-    expect(run.stdout).toMatch(/✓ entra tenant +\d+ objects/);
-    expect(run.stdout).toMatch(/✓ k8s-rbac cluster:\S+aks-prod-weu +\d+ objects/);
-    expect(run.stdout).toMatch(/\n12 units, 0 failed, \d+ ms; \d+ HTTPS requests, none to a Secrets endpoint: true\n/);
+    expect(run.stdout).toMatch(/Cosmos DB \(embedded, keyless client\) https:\/\/127\.0\.0\.1:\d+\//);
+    expect(run.stdout).toMatch(/✓ azure-rbac\|tenant +\d+ objects, \d+ written/);
+    expect(run.stdout).toMatch(/✓ entra\|tenant +\d+ objects/);
+    expect(run.stdout).toMatch(/✓ k8s-rbac\|cluster:\S+aks-prod-weu +\d+ objects/);
+    expect(run.stdout).toMatch(/⚙ compiled aks-prod-weu/);
+    expect(run.stdout).toMatch(/: 12 units ok, 0 failed, \d+ documents written, 4 clusters compiled, \d+ ms; \d+ HTTPS requests to the tenant, none to a Secrets endpoint: true\n/);
     expect(run.stdout).toMatch(/Who can get secrets in namespace payments on cluster aks-prod-weu: \d+ subject\(s\)/);
     expect(run.stdout).toMatch(/grace@contoso\.com +aks-prod-weu +conditional/);
     expect(run.stdout).toMatch(/frank@contoso\.com +aks-prod-weu +no +\[azure\] role "Azure Kubernetes Service RBAC Cluster Admin"/);

@@ -5,9 +5,8 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { Agent } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import type { CosmosClient } from '@azure/cosmos';
-import { createHttpsServer } from '@vercel/cosmosdb-server';
+import { startEmbeddedCosmos } from '../../src/dev/embeddedCosmos.ts';
 import { createSimCertificate, type SimCertificate } from '../../src/sim/server/simCertificate.ts';
 import { CosmosIndexStore, type CosmosIndexStoreOptions } from '../../src/store/CosmosIndexStore.ts';
 import { createCosmosClient } from '../../src/store/createCosmosClient.ts';
@@ -34,33 +33,11 @@ let sharedCertificate: Promise<SimCertificate> | undefined;
 
 export async function startCosmosServer(): Promise<CosmosTestServer> {
   sharedCertificate ??= createSimCertificate();
-  const certificate = await sharedCertificate;
-  const server = createHttpsServer({ key: certificate.key, cert: certificate.cert });
   const requests: CosmosServerRequest[] = [];
-  server.on('request', (req) => {
+  const cosmos = await startEmbeddedCosmos(await sharedCertificate, (req) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `https://127.0.0.1:${port}/`,
-    ca: certificate.ca,
-    requests,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => {
-          if (error === undefined) resolve();
-          else reject(error);
-        });
-      }),
-  };
+  return { endpoint: cosmos.endpoint, ca: cosmos.ca, requests, close: () => cosmos.close() };
 }
 
 export interface TestIndexStore {
