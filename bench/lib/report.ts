@@ -1,0 +1,211 @@
+import type { LatencySummary } from './stats.ts';
+import type { Skipped } from './phaseIo.ts';
+
+/** How one phase ended: its result, or why it has none. */
+export type PhaseOutcome =
+  | { readonly name: string; readonly ok: true; readonly seconds: number; readonly result: Record<string, unknown> }
+  | { readonly name: string; readonly ok: false; readonly seconds: number; readonly error: string };
+
+export interface BenchResults {
+  readonly benchmark: string;
+  readonly mode: 'full' | 'quick';
+  readonly command: string;
+  readonly date: string;
+  readonly totalSeconds: number;
+  readonly machine: { readonly cpuModel: string; readonly cores: number; readonly memoryGiB: number; readonly node: string; readonly platform: string };
+  readonly phases: readonly PhaseOutcome[];
+  readonly store: { readonly measured: false; readonly note: string };
+}
+
+type Latency = LatencySummary & { readonly asked: number; readonly stoppedByBudget: boolean };
+
+/** The fields of an engine phase's result the report reads (bench/phases/engine.ts writes them). */
+interface EngineResult {
+  readonly phase: 'engine';
+  readonly size: string;
+  readonly scenario: { readonly clusters: number; readonly bindings: number; readonly bindingsPerCluster: number; readonly principals: number; readonly roleAssignments: number };
+  readonly compile: { readonly totalMs: number; readonly bindingsPerSecondPerCore: number; readonly heapMiB: number; readonly bytesPerBinding: number; readonly grants: number };
+  readonly accessModel: { readonly buildMs: number; readonly heapMiB: number };
+  readonly latency: {
+    readonly cluster: { readonly name: string; readonly bindings: number };
+    readonly k8s: Readonly<Record<'whoCan' | 'can' | 'rulesFor', Latency>>;
+    readonly crossPlane: Readonly<Record<'whoCanAcrossOneCluster' | 'whoCanAcrossAllClusters' | 'canAcrossOneCluster' | 'canAcrossAllClusters' | 'rulesAcrossOneCluster', Latency | (Skipped & { estimatedMsPerQuestion?: number })>>;
+  };
+  readonly naive: {
+    readonly whoCan: Latency;
+    readonly can: Latency;
+    readonly objectsListedPerQuestion: number;
+    readonly requestsPerQuestion: number;
+    readonly answersAgreeWithIndex: { readonly whoCan: string; readonly can: string };
+    readonly ratio: { readonly whoCanP50: number; readonly whoCanP99: number; readonly canP50: number; readonly canP99: number; readonly whoCanP50VsCrossPlane: number };
+  };
+  readonly peakRssMiB: number;
+}
+
+/** The fields of a sync phase's result the report reads (bench/phases/sync.ts). */
+interface SyncResult {
+  readonly phase: 'sync';
+  readonly size: string;
+  readonly mode: 'whole' | 'streaming';
+  readonly objects: number;
+  readonly clusters: number;
+  readonly wallMs: number;
+  readonly objectsPerSecond: number;
+  readonly objectsPerClientCpuSecond: number;
+  readonly clientCpuMs: number;
+  readonly compileMs: number;
+  readonly simulatedServer: { readonly cpuMs: number; readonly shareOfCpu: number; readonly routerMs: Readonly<Record<string, number>> };
+  readonly peakRssMiB: number;
+  readonly rssAtStartMiB: number;
+  readonly rssByProgress?: readonly { readonly clustersDone: number; readonly rssMiB: number }[];
+}
+
+const TARGETS = {
+  whoCanP50Ms: 1,
+  naiveRatio: 100,
+  bindingsPerSecond: 200_000,
+  syncPeakRssMiB: 1024,
+};
+
+const fmt = (x: number): string => (x >= 100 ? Math.round(x).toLocaleString('en-US') : String(x));
+const seconds = (ms: number): string => (ms / 1000).toFixed(ms < 10_000 ? 2 : 1);
+const isSkipped = (x: Latency | Skipped): x is Skipped => 'skipped' in x;
+
+function cell(x: Latency | Skipped | undefined): string {
+  if (x === undefined) return '—';
+  if (isSkipped(x)) return 'not measured¹';
+  const n = x.stoppedByBudget ? `${x.n} of ${x.asked}` : `${x.n}`;
+  return `${fmt(x.p50Ms)} / ${fmt(x.p99Ms)} (n=${n})`;
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+const met = (ok: boolean): string => (ok ? 'met' : '**missed**');
+
+/** The Markdown page of a run: machine, then one table per question of the issue, targets, and what is not measured. */
+export function renderMarkdown(results: BenchResults): string {
+  const ok = results.phases.filter((p): p is Extract<PhaseOutcome, { ok: true }> => p.ok);
+  const engines = ok.map((p) => p.result).filter((r) => r.phase === 'engine') as unknown as EngineResult[];
+  const syncs = ok.map((p) => p.result).filter((r) => r.phase === 'sync') as unknown as SyncResult[];
+  const m = results.machine;
+  const out: string[] = [];
+  out.push(`# aks-access benchmarks (${results.mode} run)`);
+  out.push('');
+  out.push(`${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}; ${results.date}; \`${results.command}\` took ${results.totalSeconds} s.`);
+  out.push('');
+
+  out.push('## Compile (buildRbacPolicy + compileRbacIndex, every cluster, one thread)');
+  out.push('');
+  out.push(
+    table(
+      ['size', 'clusters', 'bindings (per cluster)', 'principals', 'role assignments', 'compile', 'bindings/s per core', 'index heap', 'bytes/binding', 'AccessModel build'],
+      engines.map((e) => [
+        e.size,
+        fmt(e.scenario.clusters),
+        `${fmt(e.scenario.bindings)} (${fmt(e.scenario.bindingsPerCluster)})`,
+        fmt(e.scenario.principals),
+        fmt(e.scenario.roleAssignments),
+        `${seconds(e.compile.totalMs)} s`,
+        fmt(e.compile.bindingsPerSecondPerCore),
+        `${fmt(e.compile.heapMiB)} MiB`,
+        fmt(e.compile.bytesPerBinding),
+        `${seconds(e.accessModel.buildMs)} s, ${fmt(e.accessModel.heapMiB)} MiB`,
+      ]),
+    ),
+  );
+  out.push('');
+
+  out.push('## Latency in memory, ms: p50 / p99 (questions timed)');
+  out.push('');
+  const rows: [string, (e: EngineResult) => Latency | Skipped][] = [
+    ['`whoCan` — one cluster, Kubernetes RBAC', (e) => e.latency.k8s.whoCan],
+    ['`can` — one cluster, Kubernetes RBAC', (e) => e.latency.k8s.can],
+    ['`rulesFor` — one cluster, Kubernetes RBAC', (e) => e.latency.k8s.rulesFor],
+    ['`whoCanAcross` — one cluster, all planes', (e) => e.latency.crossPlane.whoCanAcrossOneCluster],
+    ['`whoCanAcross` — every cluster', (e) => e.latency.crossPlane.whoCanAcrossAllClusters],
+    ['`canAcross` — one cluster', (e) => e.latency.crossPlane.canAcrossOneCluster],
+    ['`canAcross` — every cluster', (e) => e.latency.crossPlane.canAcrossAllClusters],
+    ['`rulesAcross` — one cluster', (e) => e.latency.crossPlane.rulesAcrossOneCluster],
+  ];
+  out.push(table(['question', ...engines.map((e) => `${e.size} (${e.latency.cluster.name}, ${fmt(e.latency.cluster.bindings)} bindings)`)], rows.map(([label, get]) => [label, ...engines.map((e) => cell(get(e)))])));
+  const skippedNotes = engines.flatMap((e) => Object.values(e.latency.crossPlane).filter(isSkipped).map((s) => `${e.size}: ${s.reason}`));
+  if (skippedNotes.length > 0) out.push('', `¹ ${skippedNotes.join('; ')}.`);
+  out.push('');
+
+  out.push('## Naive baseline: the same single-cluster questions, kubectl-who-can style (list all RBAC over HTTPS per question)');
+  out.push('');
+  out.push(
+    table(
+      ['size', 'objects listed / question', 'naive `whoCan` p50 / p99', 'indexed `whoCan` p50 / p99', 'ratio p50 (p99)', 'naive `can` p50 / p99', 'indexed `can` p50 / p99', 'ratio p50 (p99)', 'answers agree'],
+      engines.map((e) => [
+        e.size,
+        `${fmt(e.naive.objectsListedPerQuestion)} (${e.naive.requestsPerQuestion} requests)`,
+        cell(e.naive.whoCan),
+        cell(e.latency.k8s.whoCan),
+        `**${fmt(e.naive.ratio.whoCanP50)}×** (${fmt(e.naive.ratio.whoCanP99)}×)`,
+        cell(e.naive.can),
+        cell(e.latency.k8s.can),
+        `**${fmt(e.naive.ratio.canP50)}×** (${fmt(e.naive.ratio.canP99)}×)`,
+        `${e.naive.answersAgreeWithIndex.whoCan}, ${e.naive.answersAgreeWithIndex.can}`,
+      ]),
+    ),
+  );
+  out.push('');
+  const crossRatios = engines.map((e) => `${e.size} ${fmt(e.naive.ratio.whoCanP50VsCrossPlane)}×`).join(', ');
+  if (crossRatios !== '') {
+    out.push(`The naive path answers from Kubernetes RBAC only; against the cross-plane \`whoCanAcross\` (one cluster, every plane) its p50 ratio is ${crossRatios} (below 1×: the naive Kubernetes-only answer is the faster one).`, '');
+  }
+
+  out.push('## Sync: collectors against the simulated tenant (its own process), then compile');
+  out.push('');
+  out.push(
+    table(
+      ['run', 'clusters', 'objects', 'wall', 'objects/s', 'objects per CPU-second of ours', 'our CPU', 'simulator CPU (share)', 'compile', 'peak RSS (at start)'],
+      syncs.map((s) => [
+        `${s.size} ${s.mode === 'whole' ? 'whole (collectTenant + buildAccessModel)' : 'streaming (unit by unit, writes counted)'}`,
+        fmt(s.clusters),
+        fmt(s.objects),
+        `${seconds(s.wallMs)} s`,
+        fmt(s.objectsPerSecond),
+        fmt(s.objectsPerClientCpuSecond),
+        `${seconds(s.clientCpuMs)} s`,
+        `${seconds(s.simulatedServer.cpuMs)} s (${Math.round(s.simulatedServer.shareOfCpu * 100)} %)`,
+        `${seconds(s.compileMs)} s`,
+        `${fmt(s.peakRssMiB)} MiB (${fmt(s.rssAtStartMiB)})`,
+      ]),
+    ),
+  );
+  for (const s of syncs) {
+    if (s.rssByProgress === undefined || s.rssByProgress.length === 0) continue;
+    out.push('', `RSS during ${s.size} ${s.mode} (clusters done → MiB): ${s.rssByProgress.map((p) => `${fmt(p.clustersDone)} → ${fmt(p.rssMiB)}`).join(', ')}.`);
+  }
+  out.push('');
+
+  const large = engines.find((e) => e.size === 'L') ?? engines.at(-1);
+  const largeSync = syncs.find((s) => s.size === 'L' && s.mode === 'streaming') ?? syncs.find((s) => s.mode === 'streaming');
+  if (large !== undefined) {
+    out.push(`## Targets (issue 9), measured on ${large.size}${large.size === 'L' ? '' : ' (L not in this run)'}`);
+    out.push('');
+    const who = large.latency.k8s.whoCan;
+    const cross = large.latency.crossPlane.whoCanAcrossOneCluster;
+    const targetRows: string[][] = [
+      ['single-cluster `whoCan` ≤ 1 ms p50 in memory (Kubernetes RBAC index)', `${fmt(who.p50Ms)} ms`, met(who.p50Ms <= TARGETS.whoCanP50Ms)],
+      ['single-cluster `whoCanAcross` ≤ 1 ms p50 in memory (all planes)', isSkipped(cross) ? 'not measured' : `${fmt(cross.p50Ms)} ms`, isSkipped(cross) ? '—' : met(cross.p50Ms <= TARGETS.whoCanP50Ms)],
+      ['≥ 100× faster than the naive baseline (`whoCan` p50)', `${fmt(large.naive.ratio.whoCanP50)}×`, met(large.naive.ratio.whoCanP50 >= TARGETS.naiveRatio)],
+      ['compile ≥ 200,000 bindings/s on one core', fmt(large.compile.bindingsPerSecondPerCore), met(large.compile.bindingsPerSecondPerCore >= TARGETS.bindingsPerSecond)],
+    ];
+    if (largeSync !== undefined) targetRows.push([`peak RSS of the ${largeSync.size} sync (collectors + compile) < 1 GiB`, `${fmt(largeSync.peakRssMiB)} MiB`, met(largeSync.peakRssMiB < TARGETS.syncPeakRssMiB)]);
+    out.push(table(['target', 'measured', ''], targetRows));
+    out.push('');
+  }
+
+  out.push('## Not measured yet');
+  out.push('');
+  out.push(`- ${results.store.note}.`);
+  const failed = results.phases.filter((p) => !p.ok);
+  for (const f of failed) out.push(`- phase "${f.name}" failed: ${f.error.split('\n').slice(-3).join(' ')}`);
+  out.push('');
+  return `${out.join('\n')}\n`;
+}
