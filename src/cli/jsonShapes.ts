@@ -13,7 +13,7 @@ export function shortKey(k: ObjectKey): string {
   return k.namespace === undefined ? `${k.kind} ${k.name}` : `${k.kind} ${k.namespace}/${k.name}`;
 }
 
-export function shortPath(path: GrantPath): string {
+export function shortPath(path: Pick<GrantPath, 'binding' | 'role' | 'ruleIndex' | 'aggregatedFrom'>): string {
   const from = path.aggregatedFrom.at(-1);
   return `${shortKey(path.binding)} → ${shortKey(path.role)} #${path.ruleIndex}${from === undefined ? '' : ` (from ${from})`}`;
 }

@@ -12,6 +12,7 @@ import { loadIndex } from '../loadIndex.ts';
 import { UsageError } from '../UsageError.ts';
 import { formatTable, printWarnings, type CliIo } from '../io.ts';
 import { pathJson, shortPath } from '../jsonShapes.ts';
+import { rulesJson, type RulesJson } from '../crossPlane/answerJson.ts';
 
 export const RULES_USAGE = `aks-access rules (--user U [--group G]... | --serviceaccount NS:NAME | --group G... | --principal OBJECT_ID|UPN) [-n NS] --from-files [CLUSTER=]PATH... [--azure-files PATH...] [--cluster NAME|ID] [-o table|json]`;
 
@@ -30,7 +31,7 @@ function identityFrom(user: string | undefined, groups: readonly string[], servi
   throw new UsageError('give --user U [--group G]..., --serviceaccount NS:NAME or --group G');
 }
 
-function resourcesCell(rule: PolicyRule): string {
+function resourcesCell(rule: Pick<PolicyRule, 'apiGroups' | 'resources'>): string {
   return rule.apiGroups.flatMap((g) => rule.resources.map((r) => (g === '' ? r : `${r}.${g}`))).join(',');
 }
 
@@ -116,66 +117,45 @@ async function crossPlaneRules(args: ParsedArgs, principal: string | undefined, 
     identity = kubernetesIdentity(identityFrom(flagValue(args, 'user'), flagValues(args, 'group'), flagValue(args, 'serviceaccount')).user);
   }
   const result = rulesAcross(loaded.model, identity, cluster, namespace);
-  const k8sRules = result.kubernetes?.rules ?? [];
+  printRules(rulesJson(result, identity, namespace, loaded.warnings), output, io);
+  return 0;
+}
+
+/** Prints what an identity holds on one cluster (computed here or returned by an API) as `-o table|json`. */
+export function printRules(answer: RulesJson, output: string, io: CliIo): void {
   if (output === 'json') {
-    io.out(
-      `${JSON.stringify(
-        {
-          cluster: result.cluster,
-          namespace,
-          principal: { kubernetesName: identity.kubernetes.name, groups: identity.kubernetes.groups, ...(identity.entra === undefined ? {} : { objectId: identity.entra.id }) },
-          kubernetes: k8sRules.map((r) => ({ plane: 'kubernetes', verbs: r.rule.verbs, apiGroups: r.rule.apiGroups, resources: r.rule.resources, resourceNames: r.rule.resourceNames, nonResourceURLs: r.rule.nonResourceURLs, via: pathJson(r) })),
-          azure: result.azure.map((a) => ({
-            plane: 'azure',
-            assignmentId: a.assignment.id,
-            roleName: a.role.roleName,
-            scope: a.assignment.scope,
-            state: a.assignment.state,
-            ...(a.assignment.condition === undefined ? {} : { condition: a.assignment.condition }),
-            dataActionsApply: a.dataActionsApply,
-            permissions: a.role.permissions.map((p) => ({ dataActions: p.dataActions, notDataActions: p.notDataActions })),
-            clusterActions: a.clusterActions,
-            ...(a.viaGroup === undefined ? {} : { viaGroup: { groupId: a.viaGroup.groupId, chain: a.viaGroup.chain } }),
-          })),
-          adminGroups: result.adminGroups,
-          notes: result.notes,
-          warnings: loaded.warnings,
-        },
-        null,
-        2,
-      )}\n`,
-    );
-    return 0;
+    io.out(`${JSON.stringify(answer, null, 2)}\n`);
+    return;
   }
-  const lines = [`Access of ${identity.kubernetes.name} on cluster ${result.cluster}${namespace === '' ? ' (cluster-wide)' : ` in namespace ${namespace}`}`];
-  if (result.adminGroups.length > 0) lines.push(`Cluster admin through admin group(s): ${result.adminGroups.map((g) => g.groupId).join(', ')}`);
-  lines.push('', `Kubernetes RBAC: ${k8sRules.length} rule(s)`);
-  if (k8sRules.length > 0) {
+  const namespace = answer.namespace;
+  const lines = [`Access of ${answer.principal.kubernetesName} on cluster ${answer.cluster}${namespace === '' ? ' (cluster-wide)' : ` in namespace ${namespace}`}`];
+  if (answer.adminGroups.length > 0) lines.push(`Cluster admin through admin group(s): ${answer.adminGroups.map((g) => g.groupId).join(', ')}`);
+  lines.push('', `Kubernetes RBAC: ${answer.kubernetes.length} rule(s)`);
+  if (answer.kubernetes.length > 0) {
     lines.push(
       formatTable(
         ['RESOURCES', 'NON-RESOURCE URLS', 'RESOURCE NAMES', 'VERBS', 'VIA'],
-        k8sRules.map((r) => [resourcesCell(r.rule) || '-', r.rule.nonResourceURLs.join(',') || '-', r.rule.resourceNames.join(',') || '-', r.rule.verbs.join(','), shortPath(r)]),
+        answer.kubernetes.map((r) => [resourcesCell(r) || '-', r.nonResourceURLs.join(',') || '-', r.resourceNames.join(',') || '-', r.verbs.join(','), shortPath({ ...r.via, aggregatedFrom: r.via.aggregatedFrom ?? [] })]),
       ),
     );
   }
-  lines.push('', `Azure role assignments at this scope: ${result.azure.length}`);
-  if (result.azure.length > 0) {
+  lines.push('', `Azure role assignments at this scope: ${answer.azure.length}`);
+  if (answer.azure.length > 0) {
     lines.push(
       formatTable(
         ['ROLE', 'SCOPE', 'STATE', 'DATA ACTIONS', 'LEADS INTO THE CLUSTER', 'VIA GROUP'],
-        result.azure.map((a) => [
-          a.role.roleName,
-          a.assignment.scope,
-          `${a.assignment.state}${a.assignment.condition === undefined ? '' : ' (conditional)'}`,
-          a.role.permissions.flatMap((p) => [...p.dataActions, ...p.notDataActions.map((n) => `-${n}`)]).join(' ') || '-',
+        answer.azure.map((a) => [
+          a.roleName,
+          a.scope,
+          `${a.state}${a.condition === undefined ? '' : ' (conditional)'}`,
+          a.permissions.flatMap((p) => [...p.dataActions, ...p.notDataActions.map((n) => `-${n}`)]).join(' ') || '-',
           a.clusterActions.map((x) => x.split('/').slice(-2).join('/')).join(', ') || '-',
           a.viaGroup?.chain.join(' → ') ?? '',
         ]),
       ),
     );
   }
-  for (const n of result.notes) lines.push(`Note: ${n}.`);
+  for (const n of answer.notes) lines.push(`Note: ${n}.`);
   io.out(`${lines.join('\n')}\n`);
-  printWarnings(io, loaded.warnings);
-  return 0;
+  printWarnings(io, answer.warnings);
 }

@@ -21,6 +21,9 @@ export function accessPathJson(path: AccessPath | EscalationPath): Record<string
         binding: key(path.binding),
         role: key(path.role),
         ruleIndex: path.ruleIndex,
+        // The rule itself and where it holds ("" = cluster-wide): what an API answer shows without a second lookup.
+        rule: { verbs: path.rule.verbs, apiGroups: path.rule.apiGroups, resources: path.rule.resources, resourceNames: path.rule.resourceNames, nonResourceURLs: path.rule.nonResourceURLs },
+        namespace: path.namespace,
         ...(path.aggregatedFrom.length > 0 ? { aggregatedFrom: path.aggregatedFrom } : {}),
         ...group(path.viaGroup),
       };

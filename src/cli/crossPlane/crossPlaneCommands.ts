@@ -1,83 +1,65 @@
 import type { AccessRequest } from '../../model/accessRequest.ts';
 import { describeRequest } from '../../model/accessRequest.ts';
-import { principalType, whoCanAcross, type CrossPlaneSubject, type CrossPlaneWhoCan } from '../../engine/access/whoCanAcross.ts';
+import { whoCanAcross, type CrossPlaneWhoCan } from '../../engine/access/whoCanAcross.ts';
 import { canAcross } from '../../engine/access/canAcross.ts';
 import { entraIdentity, kubernetesIdentity, type PrincipalIdentity } from '../../engine/access/principalIdentity.ts';
-import { describeAccessPath, type NameOf } from '../../engine/access/accessPath.ts';
+import { describeAccessPath, type AccessPath, type EscalationPath, type NameOf } from '../../engine/access/accessPath.ts';
 import { impersonatedUser } from '../../engine/k8s/index.ts';
 import { formatTable, printWarnings, type CliIo } from '../io.ts';
 import { UsageError } from '../UsageError.ts';
 import type { LoadedAccessModel } from './loadAccessModel.ts';
-import { accessPathJson, accessPathShort } from './accessPathJson.ts';
+import { accessPathShort } from './accessPathJson.ts';
+import { AnswerShapeError, accessPathFromJson } from './accessPathFromJson.ts';
+import { canIJson, whoCanJson, type CanIJson, type PathJson, type SubjectJson, type WhoCanJson } from './answerJson.ts';
 
-function subjectJson(s: Omit<CrossPlaneSubject, 'via' | 'conditional'>): Record<string, unknown> {
-  return {
-    kind: s.kind,
-    name: s.name,
-    ...(s.namespace === undefined ? {} : { namespace: s.namespace }),
-    ...(s.objectId === undefined ? {} : { objectId: s.objectId }),
-    ...(s.principalType === undefined ? {} : { principalType: s.principalType }),
-    ...(s.displayName === undefined ? {} : { displayName: s.displayName }),
-  };
-}
-
-function label(s: Omit<CrossPlaneSubject, 'via' | 'conditional'>): string {
+function label(s: SubjectJson): string {
   const base = s.kind === 'ServiceAccount' ? `${s.namespace ?? ''}/${s.name}` : s.name;
   return s.displayName !== undefined && s.displayName !== s.name ? `${base} (${s.displayName})` : base;
 }
 
+function firstPath(via: readonly PathJson[], where: string): AccessPath | EscalationPath {
+  const first = via[0];
+  if (first === undefined) throw new AnswerShapeError(`${where}: a subject without a path`);
+  return accessPathFromJson(first, where);
+}
+
 export function renderCrossWhoCan(answer: CrossPlaneWhoCan, output: string, question: string, io: CliIo, extraWarnings: readonly string[], nameOf?: NameOf): void {
-  const warnings = [...new Set([...extraWarnings, ...answer.warnings])];
+  printWhoCan(whoCanJson(answer, extraWarnings), output, question, io, nameOf);
+}
+
+/** Prints a who-can answer (computed here or returned by an API) as `-o table|wide|json`. */
+export function printWhoCan(answer: WhoCanJson, output: string, question: string, io: CliIo, nameOf?: NameOf): void {
   if (output === 'json') {
-    io.out(
-      `${JSON.stringify(
-        {
-          // namespaces: -A answers say where each subject holds (it used to be computed and dropped here).
-          subjects: answer.subjects.map((s) => ({
-            ...subjectJson(s),
-            ...(s.namespaces === undefined ? {} : { namespaces: s.namespaces }),
-            ...(s.conditional ? { conditional: true } : {}),
-            via: s.via.map(accessPathJson),
-          })),
-          eligible: answer.eligible.map((e) => ({ ...subjectJson(e.subject), via: [accessPathJson(e.path)] })),
-          escalations: answer.escalations.map((e) => ({ ...subjectJson(e.subject), via: [accessPathJson(e.path)] })),
-          denied: answer.denied.map((d) => ({ ...subjectJson(d.subject), reason: d.reason })),
-          notes: answer.notes,
-          warnings,
-        },
-        null,
-        2,
-      )}\n`,
-    );
+    io.out(`${JSON.stringify(answer, null, 2)}\n`);
     return;
   }
   const lines = [`Who can ${question}: ${answer.subjects.length} subject(s)`];
   if (answer.subjects.length > 0) {
     const rows = answer.subjects.flatMap((s) =>
-      (output === 'wide' ? s.via : s.via.slice(0, 1)).map((p, i) => [
+      (output === 'wide' ? s.via : s.via.slice(0, 1)).map((json, i) => [
         i === 0 ? s.kind : '',
         i === 0 ? label(s) : '',
         i === 0 ? (s.principalType ?? '') : '',
-        `${accessPathShort(p, nameOf)}${output !== 'wide' && s.via.length > 1 ? ` (+${s.via.length - 1} more)` : ''}${s.conditional && i === 0 ? ' [conditional]' : ''}`,
+        `${accessPathShort(accessPathFromJson(json), nameOf)}${output !== 'wide' && s.via.length > 1 ? ` (+${s.via.length - 1} more)` : ''}${s.conditional === true && i === 0 ? ' [conditional]' : ''}`,
       ]),
     );
     lines.push(formatTable(['KIND', 'SUBJECT', 'ENTRA TYPE', 'VIA'], rows));
   }
   if (answer.eligible.length > 0) {
     lines.push('', 'Eligible (PIM), not active until activated:');
-    for (const e of answer.eligible) lines.push(`  ${label(e.subject)}: ${accessPathShort(e.path, nameOf)}`);
+    for (const e of answer.eligible) lines.push(`  ${label(e)}: ${accessPathShort(firstPath(e.via, 'eligible'), nameOf)}`);
   }
   if (answer.escalations.length > 0) {
     lines.push('', 'Escalation paths (control-plane rights that lead to cluster takeover):');
-    for (const e of answer.escalations) lines.push(`  ${label(e.subject)}: ${describeAccessPath(e.path, nameOf)}`);
+    for (const e of answer.escalations) lines.push(`  ${label(e)}: ${describeAccessPath(firstPath(e.via, 'escalations'), nameOf)}`);
   }
   if (answer.denied.length > 0) {
     lines.push('', 'Stopped by Azure deny assignments:');
-    for (const d of answer.denied) lines.push(`  ${label(d.subject)}: ${d.reason}`);
+    for (const d of answer.denied) lines.push(`  ${label(d)}: ${d.reason}`);
   }
   for (const n of answer.notes) lines.push(`Note: ${n}.`);
   io.out(`${lines.join('\n')}\n`);
-  printWarnings(io, warnings);
+  printWarnings(io, answer.warnings);
 }
 
 export function crossWhoCan(loaded: LoadedAccessModel, request: AccessRequest, expandGroups: boolean, output: string, io: CliIo, warnings: readonly string[]): number {
@@ -114,42 +96,22 @@ export function crossCanI(loaded: LoadedAccessModel, identity: PrincipalIdentity
     throw new UsageError(`can-i answers for one cluster: add --cluster NAME (clusters: ${loaded.clusters.map((c) => c.name).join(', ')})`);
   }
   const decision = canAcross(loaded.model, identity, request, cluster);
-  const allWarnings = [...new Set([...warnings, ...loaded.warnings, ...decision.warnings])];
-  const entra = identity.entra;
+  return printCanI(canIJson(decision, identity, cluster.name, [...warnings, ...loaded.warnings]), output, quiet, io, loaded.model.entra.displayName);
+}
+
+/** Prints a can-i answer (computed here or returned by an API) and returns the exit code: 0 only for a definite yes. */
+export function printCanI(answer: CanIJson, output: string, quiet: boolean, io: CliIo, nameOf?: NameOf): number {
   if (output === 'json') {
-    io.out(
-      `${JSON.stringify(
-        {
-          allowed: decision.allowed,
-          reason: decision.reason,
-          cluster: cluster.name,
-          principal: {
-            kubernetesName: identity.kubernetes.name,
-            groups: identity.kubernetes.groups,
-            // Same vocabulary as who-can (it used to print Graph's servicePrincipalType, e.g. "Application").
-            ...(entra === undefined ? {} : { objectId: entra.id, principalType: principalType(entra) }),
-            ...(entra?.displayName === undefined ? {} : { displayName: entra.displayName }),
-          },
-          via: decision.paths.map(accessPathJson),
-          eligible: decision.eligible.map(accessPathJson),
-          escalations: decision.escalations.map(accessPathJson),
-          azureDenials: decision.azureDenials,
-          notes: decision.notes,
-          warnings: allWarnings,
-        },
-        null,
-        2,
-      )}\n`,
-    );
+    io.out(`${JSON.stringify(answer, null, 2)}\n`);
   } else if (!quiet) {
-    const lines = [decision.allowed === true ? 'yes' : decision.allowed === 'conditional' ? 'conditional' : 'no', `  ${decision.reason}`];
-    for (const p of decision.paths.slice(1)) lines.push(`  also: ${describeAccessPath(p, loaded.model.entra.displayName)}`);
-    for (const p of decision.eligible) lines.push(`  eligible (activate in PIM first): ${describeAccessPath(p, loaded.model.entra.displayName)}`);
-    for (const p of decision.escalations) lines.push(`  ${describeAccessPath(p, loaded.model.entra.displayName)}`);
-    for (const n of decision.notes) lines.push(`  note: ${n}`);
+    const lines = [answer.allowed === true ? 'yes' : answer.allowed === 'conditional' ? 'conditional' : 'no', `  ${answer.reason}`];
+    for (const p of answer.via.slice(1)) lines.push(`  also: ${describeAccessPath(accessPathFromJson(p), nameOf)}`);
+    for (const p of answer.eligible) lines.push(`  eligible (activate in PIM first): ${describeAccessPath(accessPathFromJson(p), nameOf)}`);
+    for (const p of answer.escalations) lines.push(`  ${describeAccessPath(accessPathFromJson(p), nameOf)}`);
+    for (const n of answer.notes) lines.push(`  note: ${n}`);
     io.out(`${lines.join('\n')}\n`);
-    printWarnings(io, allWarnings);
+    printWarnings(io, answer.warnings);
   }
   // 0 only for a definite yes: a conditional grant is not something a CI gate should count on.
-  return decision.allowed === true ? 0 : 1;
+  return answer.allowed === true ? 0 : 1;
 }
