@@ -13,7 +13,7 @@ import { availableParallelism, cpus, platform, release, totalmem } from 'node:os
 import { fileURLToPath } from 'node:url';
 import { RESULT_PREFIX } from './lib/phaseIo.ts';
 import { SIZES, type Size } from './lib/plan.ts';
-import { renderMarkdown, type BenchResults, type PhaseOutcome } from './lib/report.ts';
+import { METHOD, renderMarkdown, type BenchResults, type PhaseOutcome } from './lib/report.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -96,6 +96,7 @@ const results: BenchResults = {
     platform: `${platform()} ${release()}`,
   },
   phases: outcomes,
+  method: METHOD,
   store: { measured: false, note: 'store: not measured yet — needs src/store (round trips per question, the whole M pipeline through the embedded Cosmos server and its share of the time)' },
 };
 
