@@ -112,15 +112,27 @@ export class AccessQueries {
   }
 
   /** What the identity holds on each chosen cluster (Kubernetes rules, Azure roles, admin groups). */
-  async accessOf(asker: Asker, options: { clusters?: readonly string[]; namespace?: string } = {}): Promise<ClusterAnswer<RulesAcross>[]> {
+  async accessOf(asker: Asker, options: { clusters?: readonly string[]; namespace?: string } = {}): Promise<(ClusterAnswer<RulesAcross> & { identity: PrincipalIdentity })[]> {
     const { clusters, models } = await this.select(options.clusters);
-    const out: ClusterAnswer<RulesAcross>[] = [];
+    const out: (ClusterAnswer<RulesAcross> & { identity: PrincipalIdentity })[] = [];
     for (const [i, m] of models.entries()) {
       const identity = await this.identity(asker, m, true);
-      out.push({ cluster: clusters[i] as ClusterFreshness, answer: rulesAcross(m.model, identity, m.cluster, options.namespace ?? '') });
+      out.push({ cluster: clusters[i] as ClusterFreshness, answer: rulesAcross(m.model, identity, m.cluster, options.namespace ?? ''), identity });
     }
     return out;
   }
+
+  /**
+   * The display name of an Entra object id (groups in membership chains, admin groups), from the clusters
+   * already asked about: for explanations, so it needs no store read; undefined when no such cluster knows it.
+   */
+  readonly displayName = (id: string): string | undefined => {
+    for (const m of this.cache.values()) {
+      const name = m.model.entra.displayName(id);
+      if (name !== undefined) return name;
+    }
+    return undefined;
+  };
 
   /** An Entra principal by object id or UPN, looked up in every cluster's slice (a principal no cluster mentions is unknown here). */
   async principal(idOrUpn: string): Promise<EntraPrincipal | undefined> {
