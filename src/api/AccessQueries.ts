@@ -1,6 +1,6 @@
 import type { AccessRequest } from '../model/accessRequest.ts';
 import type { AksCluster } from '../model/aksCluster.ts';
-import type { EntraPrincipal } from '../model/entra.ts';
+import type { EntraDirectory, EntraPrincipal } from '../model/entra.ts';
 import type { IndexStore, UnitStatus } from '../store/IndexStore.ts';
 import { buildAccessModel, type AccessModel } from '../engine/access/accessModel.ts';
 import { whoCanAcross, whoCanAcrossAnyNamespace, type CrossPlaneWhoCan } from '../engine/access/whoCanAcross.ts';
@@ -34,6 +34,8 @@ interface CachedCluster {
   readonly generation: string;
   readonly model: AccessModel;
   readonly cluster: AksCluster;
+  /** The slice's directory objects, for searching principals by name. */
+  readonly directory: EntraDirectory;
 }
 
 /**
@@ -85,7 +87,7 @@ export class AccessQueries {
     const model = buildAccessModel(generation.input);
     const cluster = model.clusters[0];
     if (cluster === undefined) throw new QueryError('NOT_INDEXED', `cluster ${c.name}'s generation holds no cluster`);
-    const entry = { generation: generation.generation, model, cluster };
+    const entry = { generation: generation.generation, model, cluster, directory: generation.input.entra };
     this.cache.set(key, entry);
     return entry;
   }
@@ -142,6 +144,24 @@ export class AccessQueries {
       if (p !== undefined) return p;
     }
     return undefined;
+  }
+
+  /**
+   * Entra principals whose UPN, display name or object id starts with `prefix` (case-insensitive), each once,
+   * from every cluster's slice (the principals something in a cluster names), sorted by display name.
+   */
+  async searchPrincipals(prefix: string): Promise<EntraPrincipal[]> {
+    const { models } = await this.select(undefined);
+    const p = prefix.toLowerCase();
+    const found = new Map<string, EntraPrincipal>();
+    for (const m of models) {
+      for (const x of [...m.directory.users, ...m.directory.groups, ...m.directory.servicePrincipals]) {
+        const keys = [x.id, x.displayName ?? '', x.kind === 'user' ? x.userPrincipalName : ''];
+        if (!found.has(x.id.toLowerCase()) && keys.some((k) => k.toLowerCase().startsWith(p))) found.set(x.id.toLowerCase(), x);
+      }
+    }
+    const label = (x: EntraPrincipal) => (x.displayName ?? (x.kind === 'user' ? x.userPrincipalName : x.id)).toLowerCase();
+    return [...found.values()].sort((a, b) => label(a).localeCompare(label(b)) || a.id.localeCompare(b.id));
   }
 
   private async identity(asker: Asker, m: CachedCluster, lenient = false): Promise<PrincipalIdentity> {

@@ -68,7 +68,8 @@ export function createAuthenticate(options: AuthenticateOptions): Authenticate {
     const principal = request.headers.get(CLIENT_PRINCIPAL_HEADER);
     if (appService && principal !== null) return appServiceCaller(principal, tenantId);
     if (authorization !== null) throw new QueryError('UNAUTHENTICATED', 'bearer tokens are not accepted by this deployment (no API client id is configured)');
-    throw new QueryError('UNAUTHENTICATED', bearer === undefined ? 'no identity: sign in through App Service Authentication' : `no identity: send "Authorization: Bearer <token>" with an Entra access token${expected}`);
+    if (bearer !== undefined) throw new QueryError('UNAUTHENTICATED', `no identity: send "Authorization: Bearer <token>" with an Entra access token${expected}`);
+    throw new QueryError('UNAUTHENTICATED', appService ? 'no identity: sign in through App Service Authentication' : 'no identity: this instance runs in local mode and answers requests from this machine (loopback) only');
   };
 
   return async (request, origin) => {
