@@ -30,6 +30,7 @@ interface EngineResult {
   readonly latency: {
     readonly cluster: { readonly name: string; readonly bindings: number };
     readonly k8s: Readonly<Record<'whoCan' | 'can' | 'rulesFor', Latency>>;
+    readonly k8sInModel: Readonly<Record<'whoCan' | 'can' | 'rulesFor', Latency>>;
     readonly crossPlane: Readonly<Record<'whoCanAcrossOneCluster' | 'whoCanAcrossAllClusters' | 'canAcrossOneCluster' | 'canAcrossAllClusters' | 'rulesAcrossOneCluster', Latency | (Skipped & { estimatedMsPerQuestion?: number })>>;
   };
   readonly naive: {
@@ -74,6 +75,7 @@ export const METHOD: readonly string[] = [
   'Tenants: `generateScenario(SCENARIO_SIZES[size])` (seeded, deterministic); every phase runs in its own Node process with `--expose-gc`, so its peak RSS and heap are its own.',
   'Compile: `buildRbacPolicy` + `compileRbacIndex` per cluster on one thread after a 3-cluster warm-up, every index kept; bytes/binding = heap after full GC with all indexes − before, ÷ bindings (the heap released when they are dropped agrees).',
   'Questions: drawn with a seeded PRNG from the chosen cluster\'s own RBAC (4 in 5 from a random binding\'s rule, in its namespace; 1 in 5 from a fixed vocabulary, mostly misses); identities are half subjects of bindings, half random Entra users/applications with their transitive groups. Each latency is one call timed with `performance.now()` after untimed warm-up questions; p99 of fewer than 100 samples is the maximum.',
+  'Single-cluster Kubernetes questions are timed twice: on the cluster\'s own compiled index (the naive baseline runs in the same conditions, before the whole-tenant model exists, and the ratios use these figures) and inside the whole-tenant `AccessModel` (at L a ~3 GB heap, whose garbage-collection pauses show in the p99).',
   'Cross-plane measurements stop at a time budget and report how many questions were timed ("n of asked"); `whoCanAcross` over every cluster is skipped when one question is estimated (one-cluster p50 × clusters) to exceed twice the budget.',
   'Naive baseline: per question, list every ClusterRole, Role, ClusterRoleBinding and RoleBinding of the cluster from the simulated Kubernetes API over HTTPS with `@kubernetes/client-node` (typed responses, `limit` 500 + `continue`, the four lists in parallel, one client reused), parse, then `naiveWhoCan` / `naiveCan` (test/reference/naiveAuthorizer.ts). Its answers are checked equal to the index\'s. The API server is on loopback in another process: no network latency, so the ratio is a lower bound for a real cluster.',
   'Simulated tenant: served by a child process (bench/sim/simServer.ts) from the same seed; its CPU time and the time inside each router are reported apart from ours ("simulator CPU (share)" = its CPU ÷ (its + ours)). Lists are served 1,000 per page (Kubernetes: the collector\'s chunks of 500). The benchmark wraps its routers without changing a byte of what they serve: ARM lists are computed once per query and then paged (the simulator re-filters every assignment for every page: 45 s per L subscription otherwise), and only the 8 most recently asked clusters\' Kubernetes APIs are kept (the simulator keeps every cluster\'s served JSON: ~10 MB each).',
@@ -133,9 +135,12 @@ export function renderMarkdown(results: BenchResults): string {
   out.push('## Latency in memory, ms: p50 / p99 (questions timed)');
   out.push('');
   const rows: [string, (e: EngineResult) => Latency | Skipped][] = [
-    ['`whoCan` — one cluster, Kubernetes RBAC', (e) => e.latency.k8s.whoCan],
-    ['`can` — one cluster, Kubernetes RBAC', (e) => e.latency.k8s.can],
-    ['`rulesFor` — one cluster, Kubernetes RBAC', (e) => e.latency.k8s.rulesFor],
+    ['`whoCan` — one cluster, Kubernetes RBAC (its index alone)', (e) => e.latency.k8s.whoCan],
+    ['`can` — one cluster, Kubernetes RBAC (its index alone)', (e) => e.latency.k8s.can],
+    ['`rulesFor` — one cluster, Kubernetes RBAC (its index alone)', (e) => e.latency.k8s.rulesFor],
+    ['`whoCan` — the same, inside the whole-tenant model', (e) => e.latency.k8sInModel.whoCan],
+    ['`can` — the same, inside the whole-tenant model', (e) => e.latency.k8sInModel.can],
+    ['`rulesFor` — the same, inside the whole-tenant model', (e) => e.latency.k8sInModel.rulesFor],
     ['`whoCanAcross` — one cluster, all planes', (e) => e.latency.crossPlane.whoCanAcrossOneCluster],
     ['`whoCanAcross` — every cluster', (e) => e.latency.crossPlane.whoCanAcrossAllClusters],
     ['`canAcross` — one cluster', (e) => e.latency.crossPlane.canAcrossOneCluster],
@@ -204,7 +209,11 @@ export function renderMarkdown(results: BenchResults): string {
     const who = large.latency.k8s.whoCan;
     const cross = large.latency.crossPlane.whoCanAcrossOneCluster;
     const targetRows: string[][] = [
-      ['single-cluster `whoCan` ≤ 1 ms p50 in memory (Kubernetes RBAC index)', `${fmt(who.p50Ms)} ms`, met(who.p50Ms <= TARGETS.whoCanP50Ms)],
+      [
+        'single-cluster `whoCan` ≤ 1 ms p50 in memory (Kubernetes RBAC index)',
+        `${fmt(who.p50Ms)} ms (its index alone); ${fmt(large.latency.k8sInModel.whoCan.p50Ms)} ms (inside the whole-tenant model)`,
+        met(Math.max(who.p50Ms, large.latency.k8sInModel.whoCan.p50Ms) <= TARGETS.whoCanP50Ms),
+      ],
       ['single-cluster `whoCanAcross` ≤ 1 ms p50 in memory (all planes)', isSkipped(cross) ? 'not measured' : `${fmt(cross.p50Ms)} ms`, isSkipped(cross) ? '—' : met(cross.p50Ms <= TARGETS.whoCanP50Ms)],
       ['≥ 100× faster than the naive baseline (`whoCan` p50)', `${fmt(large.naive.ratio.whoCanP50)}×`, met(large.naive.ratio.whoCanP50 >= TARGETS.naiveRatio)],
       ['compile ≥ 200,000 bindings/s on one core', fmt(large.compile.bindingsPerSecondPerCore), met(large.compile.bindingsPerSecondPerCore >= TARGETS.bindingsPerSecond)],
