@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, platform, release, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { RESULT_PREFIX } from './lib/phaseIo.ts';
 import { SIZES, type Size } from './lib/plan.ts';
@@ -76,7 +76,8 @@ const runStarted = performance.now();
 const outcomes: PhaseOutcome[] = [];
 for (const phase of phases) {
   process.stderr.write(`\n▶ ${phase.name}\n`);
-  const outcome = await runPhase(phase);
+  const loadBefore = loadavg()[0] ?? 0;
+  const outcome = { ...(await runPhase(phase)), loadAverage: { before: Math.round(loadBefore * 100) / 100, after: Math.round((loadavg()[0] ?? 0) * 100) / 100 } };
   process.stderr.write(outcome.ok ? `  done in ${outcome.seconds} s\n` : `  FAILED after ${outcome.seconds} s\n`);
   outcomes.push(outcome);
 }

@@ -2,9 +2,13 @@ import type { LatencySummary } from './stats.ts';
 import type { Skipped } from './phaseIo.ts';
 
 /** How one phase ended: its result, or why it has none. */
-export type PhaseOutcome =
+export type PhaseOutcome = (
   | { readonly name: string; readonly ok: true; readonly seconds: number; readonly result: Record<string, unknown> }
-  | { readonly name: string; readonly ok: false; readonly seconds: number; readonly error: string };
+  | { readonly name: string; readonly ok: false; readonly seconds: number; readonly error: string }
+) & {
+  /** 1-minute load average before and after the phase: other work on the machine shows here (2 cores: 2 is full). */
+  readonly loadAverage?: { readonly before: number; readonly after: number };
+};
 
 export interface BenchResults {
   readonly benchmark: string;
@@ -109,6 +113,8 @@ export function renderMarkdown(results: BenchResults): string {
   out.push(`# aks-access benchmarks (${results.mode} run)`);
   out.push('');
   out.push(`${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}; ${results.date}; \`${results.command}\` took ${results.totalSeconds} s.`);
+  const loads = results.phases.map((p) => (p.loadAverage === undefined ? undefined : `${p.name} ${p.seconds} s (load ${p.loadAverage.before} → ${p.loadAverage.after})`)).filter((x) => x !== undefined);
+  if (loads.length > 0) out.push('', `Phases, each in its own process (1-minute load average before → after; ${m.cores} cores): ${loads.join(', ')}.`);
   out.push('');
 
   out.push('## Compile (buildRbacPolicy + compileRbacIndex, every cluster, one thread)');
