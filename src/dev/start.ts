@@ -1,113 +1,286 @@
 /**
- * `npm start`: the sync job end to end on a machine without Azure. It starts the simulated tenant of
- * scenarios/contoso.yaml (ARM, Microsoft Graph and one Kubernetes API per cluster, over HTTPS) and the embedded
- * Cosmos DB server, runs one sync (plan units → every collector through the real SDK clients → keyless writes
- * to Cosmos → compile each cluster into a generation) with a progress line per unit, then answers the first
- * questions a platform engineer asks from the stored generations. Nothing is canned: change the scenario and
- * the answers change. (The GraphQL/REST host takes over the last step in a later issue.)
+ * `npm start`: the whole product on one machine, no Azure account needed. It starts the embedded Cosmos DB
+ * server and the simulated tenant of scenarios/contoso.yaml (ARM, Microsoft Graph and one Kubernetes API per
+ * cluster, over HTTPS), runs a full sync through the real SDK clients with a progress display, then serves the
+ * GraphQL API (GraphiQL) and the REST API at http://localhost:7071 — local mode: no token, loopback only — and
+ * re-syncs on a schedule. `--live` indexes the real tenant instead, with the developer's own Azure identity.
+ * `--once` syncs, prints the first answers and exits (CI). Ctrl-C stops everything cleanly.
  */
+import { randomUUID } from 'node:crypto';
+import { Agent } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { loadScenario } from '../sim/scenario/scenarioFile.ts';
 import { startSimTenant } from '../sim/startSimTenant.ts';
-import { randomUUID } from 'node:crypto';
-import { Agent } from 'node:https';
 import { createSimCertificate } from '../sim/server/simCertificate.ts';
 import { startEmbeddedCosmos } from './embeddedCosmos.ts';
 import { createCosmosClient } from '../store/createCosmosClient.ts';
 import { ensureContainers } from '../store/ensureContainers.ts';
 import { CosmosIndexStore } from '../store/CosmosIndexStore.ts';
 import { DATABASE_ID } from '../store/containers.ts';
-import { runSync } from '../sync/runSync.ts';
-import type { UnitRunResult } from '../sync/runUnit.ts';
-import { unitCollectors } from '../sync/unitCollectors.ts';
+import { runSync, type SyncSummary } from '../sync/runSync.ts';
+import { unitCollectors, type CollectUnit } from '../sync/unitCollectors.ts';
 import { createAzureRbacClients } from '../collectors/azure-rbac/clients.ts';
 import { createAksClustersClients } from '../collectors/aks-clusters/clients.ts';
 import { createEntraClients } from '../collectors/entra/clients.ts';
-import { buildAccessModel } from '../engine/access/accessModel.ts';
-import { whoCanAcross } from '../engine/access/whoCanAcross.ts';
-import { canAcross } from '../engine/access/canAcross.ts';
-import { entraIdentity } from '../engine/access/principalIdentity.ts';
-import { describeAccessPath } from '../engine/access/accessPath.ts';
-import { describeRequest, resourceRequest, type AccessRequest } from '../model/accessRequest.ts';
-import { renderCrossWhoCan } from '../cli/crossPlane/crossPlaneCommands.ts';
+import { AccessQueries } from '../api/AccessQueries.ts';
+import { createAuthenticate } from '../api/auth/createAuthenticate.ts';
+import { createRestHandler } from '../api/rest/createRestHandler.ts';
+import { createYoga } from '../api/graphql/createYoga.ts';
+import { flagSet, flagValue, flagValues, parseArgs } from '../cli/parseArgs.ts';
+import { UsageError } from '../cli/UsageError.ts';
+import { syncProgress } from './syncProgress.ts';
+import { printAnswers } from './printAnswers.ts';
+import { liveTenant } from './liveTenant.ts';
+import { startLocalHost, GRAPHQL_PATH, HEALTH_PATH } from './localHost.ts';
+import { exampleQuestions } from './exampleQuestions.ts';
 
-const scenarioPath = process.argv[2] ?? fileURLToPath(new URL('../../scenarios/contoso.yaml', import.meta.url));
+const USAGE = `npm start [-- OPTIONS]
+
+  (no options)          sync the simulated Contoso tenant into an embedded Cosmos DB, then serve the API
+  --port N              port of http://localhost:N (default 7071; 0 = any free port)
+  --scenario FILE       another simulated tenant (format: scenarios/README.md); also: npm start -- FILE
+  --interval DURATION   re-sync every DURATION (e.g. 90s, 15m, 1h; default 15m; 0 = never)
+  --once                sync, print the first answers and exit (exit code 1 if a unit failed)
+  --live                index the real tenant with your Azure identity (az login / DefaultAzureCredential)
+    --tenant ID           the directory to read (default: the tenant of your signed-in identity)
+    --subscription ID...  only these subscriptions (default: every subscription you can read)
+    --cluster NAME...     only these clusters (names or ARM ids; default: every cluster found)
+  -v, --verbose         a line per unit on every re-sync too (default: failures and a summary)
+
+Local mode: no token is asked for; the server listens on 127.0.0.1 only and answers only Host: localhost.
+`;
+
 const out = (text: string) => process.stdout.write(text);
+const err = (text: string) => process.stderr.write(text);
 
-/** The simulated tenant accepts any bearer token; a real run uses DefaultAzureCredential instead. */
+/** The simulated tenant accepts any bearer token; --live uses DefaultAzureCredential instead. */
 const simulatedCredential: TokenCredential = {
   getToken: (): Promise<AccessToken> => Promise.resolve({ token: 'simulated-tenant-token', expiresOnTimestamp: Date.now() + 3_600_000 }),
 };
 
-function progress(result: UnitRunResult): void {
-  const status = result.status;
-  const mark = status.state === 'ok' ? '✓' : '✗';
-  const detail = status.state === 'ok' ? `${status.objects} objects, ${result.written} written, ${result.deleted} stale removed` : `${status.state}: ${status.message ?? ''}`;
-  out(`  ${mark} ${status.unit.padEnd(60)} ${detail} (${Math.round(status.durationMs)} ms)\n`);
+/** `90s`, `15m`, `1h`, or seconds; 0 turns re-syncing off. */
+function parseInterval(text: string): number {
+  const match = /^(\d+)(ms|s|m|h)?$/.exec(text.trim());
+  if (match === null) throw new UsageError(`--interval ${text}: expected a duration such as 90s, 15m or 1h (0 = never)`);
+  const n = Number(match[1]);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's'] ?? 1000;
+  const ms = n * unit;
+  if (ms !== 0 && ms < 10_000) throw new UsageError(`--interval ${text}: at least 10s (a sync must have time to finish)`);
+  return ms;
 }
 
-const scenario = await loadScenario(scenarioPath);
-const certificate = await createSimCertificate();
-const sim = await startSimTenant(scenario, { certificate });
-const cosmos = await startEmbeddedCosmos(certificate);
-try {
-  out(`Simulated tenant ${scenario.tenantId} from ${scenarioPath}\n  ARM ${sim.armUrl}   Graph ${sim.graphUrl}   Kubernetes ${sim.k8sUrl}/clusters/…\n  Cosmos DB (embedded, keyless client) ${cosmos.endpoint}\n\n`);
-  const client = createCosmosClient({ endpoint: cosmos.endpoint, credential: simulatedCredential, agent: new Agent({ ca: cosmos.ca }) });
-  await ensureContainers(client, DATABASE_ID);
-  const store = new CosmosIndexStore(client, { databaseId: DATABASE_ID });
-  const arm = { endpoint: sim.armUrl, ca: sim.ca };
-  const collect = unitCollectors({
-    tenantId: scenario.tenantId,
-    credential: simulatedCredential,
-    azureRbac: createAzureRbacClients(simulatedCredential, arm),
-    aksClusters: createAksClustersClients(simulatedCredential, arm),
-    entra: createEntraClients(simulatedCredential, { baseUrl: sim.graphUrl, ca: sim.ca }),
-  });
-  out('Sync run (plan units → collect through the real SDK clients → write to Cosmos DB → compile each cluster):\n');
-  const summary = await runSync({ store, collect, now: Date.now, newId: randomUUID }, { onUnit: progress, onCompile: (c) => { out(`  ⚙ compiled ${c.clusterId.split('/').pop() ?? c.clusterId}\n`); } });
-  const failed = summary.units.denied + summary.units.transient + summary.units.invalid;
-  out(`\nrun ${summary.runId}: ${summary.units.ok} units ok, ${failed} failed, ${summary.objectsWritten} documents written, ${summary.compiled.length} clusters compiled, ${Math.round(summary.durationMs)} ms; ${sim.log.entries.length} HTTPS requests to the tenant, none to a Secrets endpoint: ${sim.log.entries.every((e) => !/secrets/i.test(e.url))}\n`);
+interface StartOptions {
+  readonly port: number;
+  readonly scenario: string;
+  readonly intervalMs: number;
+  readonly once: boolean;
+  readonly live: boolean;
+  readonly tenant: string | undefined;
+  readonly subscriptions: readonly string[];
+  readonly clusters: readonly string[];
+  readonly verbose: boolean;
+}
 
-  // Every answer below is read back from the store: one cluster = one generation = one partition.
-  const generations = await store.listClusterGenerations();
-  const inputs = await Promise.all(generations.map(async (g) => store.readCurrentGeneration(g.clusterId)));
-  const sliceModels = inputs.filter((g) => g !== undefined).map((g) => buildAccessModel(g.input));
-  const byName = (name: string) => sliceModels.find((m) => m.clusters[0]?.name === name);
-  const model = byName('aks-prod-weu') ?? sliceModels[0];
-  const prod = model?.clusters[0];
-  if (model === undefined || prod === undefined) throw new Error('no cluster was compiled');
+function readOptions(argv: readonly string[]): StartOptions | undefined {
+  const args = parseArgs(argv, [
+    { name: 'port', arity: 'single' },
+    { name: 'scenario', arity: 'single' },
+    { name: 'interval', arity: 'single' },
+    { name: 'once', arity: 'boolean' },
+    { name: 'live', arity: 'boolean' },
+    { name: 'tenant', arity: 'single' },
+    { name: 'subscription', aliases: ['subscriptions'], arity: 'many' },
+    { name: 'cluster', aliases: ['clusters'], arity: 'many' },
+    { name: 'verbose', aliases: ['v'], arity: 'boolean' },
+    { name: 'help', aliases: ['h'], arity: 'boolean' },
+  ]);
+  if (flagSet(args, 'help')) return undefined;
+  const port = Number(flagValue(args, 'port') ?? '7071');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${flagValue(args, 'port') ?? ''}: expected a port number (0-65535)`);
+  if (args.positionals.length > 1) throw new UsageError(`unexpected argument "${args.positionals[1] ?? ''}"`);
+  const scenario = flagValue(args, 'scenario') ?? args.positionals[0];
+  const live = flagSet(args, 'live');
+  if (live && scenario !== undefined) throw new UsageError('--live reads the real tenant: it takes no scenario');
+  for (const flag of ['tenant', 'subscription', 'cluster']) {
+    if (!live && flagSet(args, flag)) throw new UsageError(`--${flag} chooses what --live indexes; add --live (the simulated tenant is always indexed whole)`);
+  }
+  return {
+    port,
+    scenario: scenario ?? fileURLToPath(new URL('../../scenarios/contoso.yaml', import.meta.url)),
+    intervalMs: parseInterval(flagValue(args, 'interval') ?? '15m'),
+    once: flagSet(args, 'once'),
+    live,
+    tenant: flagValue(args, 'tenant'),
+    subscriptions: flagValues(args, 'subscription'),
+    clusters: flagValues(args, 'cluster'),
+    verbose: flagSet(args, 'verbose'),
+  };
+}
 
-  const whoCanQuestions: AccessRequest[] = [
-    resourceRequest({ verb: 'get', resource: 'secrets', namespace: 'payments' }),
-    resourceRequest({ verb: 'create', resource: 'pods', subresource: 'exec', namespace: 'payments' }),
-  ];
-  for (const request of whoCanQuestions) {
-    out(`\n## Who can ${describeRequest(request)} on ${prod.name}?\n`);
-    const answer = whoCanAcross(model, request, [prod], { expandGroups: false });
-    renderCrossWhoCan(answer, 'table', `${describeRequest(request)} on cluster ${prod.name}`, { out, err: () => undefined }, [], model.entra.displayName);
+async function main(argv: readonly string[]): Promise<number> {
+  let options: StartOptions | undefined;
+  try {
+    options = readOptions(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    err(`error: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options === undefined) {
+    out(USAGE);
+    return 0;
   }
 
-  out('\n## Can they read secrets in payments on every cluster?\n');
-  const readSecrets = resourceRequest({ verb: 'get', resource: 'secrets', namespace: 'payments' });
-  for (const upn of ['alice@contoso.com', 'erin@contoso.com', 'frank@contoso.com', 'grace@contoso.com', 'mallory@contoso.com']) {
-    for (const slice of sliceModels) {
-      const cluster = slice.clusters[0];
-      const principal = slice.entra.resolve(upn);
-      if (cluster === undefined) continue;
-      if (principal === undefined) {
-        out(`  ${upn.padEnd(22)} ${cluster.name.padEnd(18)} ${'no'.padEnd(12)} nothing in the tenant reaches this cluster for them\n`);
-        continue;
-      }
-      const decision = canAcross(slice, entraIdentity(slice.entra, principal), readSecrets, cluster);
-      const first = decision.paths[0] ?? decision.eligible[0];
-      const why = first === undefined ? (decision.azureDenials[0] ?? 'no path') : describeAccessPath(first, slice.entra.displayName);
-      const verdict = decision.allowed === true ? 'yes' : decision.allowed === 'conditional' ? 'conditional' : 'no';
-      out(`  ${upn.padEnd(22)} ${cluster.name.padEnd(18)} ${verdict.padEnd(12)} ${why}\n`);
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch((e: unknown) => err(`while stopping: ${e instanceof Error ? e.message : String(e)}\n`));
+  };
+  try {
+    const certificate = await createSimCertificate();
+    let collect: CollectUnit;
+    let source: string;
+    if (options.live) {
+      const live = await liveTenant({ subscriptions: options.subscriptions, clusters: options.clusters }, options.tenant, process.env);
+      collect = live.collect;
+      const only = [...(options.subscriptions.length > 0 ? [`subscriptions ${options.subscriptions.join(', ')}`] : []), ...(options.clusters.length > 0 ? [`clusters ${options.clusters.join(', ')}`] : [])];
+      source = `Live tenant ${live.tenantId} (DefaultAzureCredential)${only.length > 0 ? `, only ${only.join('; ')}` : ''}`;
+    } else {
+      const scenario = await loadScenario(options.scenario);
+      const sim = await startSimTenant(scenario, { certificate });
+      closers.push(() => sim.close());
+      const arm = { endpoint: sim.armUrl, ca: sim.ca };
+      collect = unitCollectors({
+        tenantId: scenario.tenantId,
+        credential: simulatedCredential,
+        azureRbac: createAzureRbacClients(simulatedCredential, arm),
+        aksClusters: createAksClustersClients(simulatedCredential, arm),
+        entra: createEntraClients(simulatedCredential, { baseUrl: sim.graphUrl, ca: sim.ca }),
+      });
+      source = `Simulated tenant ${scenario.tenantId} from ${options.scenario}\n  ARM ${sim.armUrl}   Graph ${sim.graphUrl}   Kubernetes ${sim.k8sUrl}/clusters/…`;
     }
+    const cosmos = await startEmbeddedCosmos(certificate);
+    closers.push(() => cosmos.close());
+    out(`${source}\n  Cosmos DB (embedded, in memory, keyless client) ${cosmos.endpoint}\n\n`);
+    const client = createCosmosClient({ endpoint: cosmos.endpoint, credential: simulatedCredential, agent: new Agent({ ca: cosmos.ca }) });
+    closers.push(() => {
+      client.dispose();
+      return Promise.resolve();
+    });
+    await ensureContainers(client, DATABASE_ID);
+    const store = new CosmosIndexStore(client, { databaseId: DATABASE_ID });
+
+    // What the scheduler, the health endpoint and shutdown share.
+    const state: { running?: Promise<SyncSummary> } = {};
+    let last: SyncSummary | undefined;
+    let syncs = 0;
+    const sync = async (verbose: boolean): Promise<SyncSummary> => {
+      const progress = syncProgress(await store.listUnitStatus(), out, { verbose });
+      const summary = await runSync({ store, collect, now: Date.now, newId: randomUUID }, progress);
+      const failed = summary.units.denied + summary.units.transient + summary.units.invalid;
+      const errors = summary.errors.map((e) => `\n  ✗ ${e.unit}: ${e.message}`).join('');
+      out(`${verbose ? '\n' : ''}sync ${summary.runId}: ${summary.units.ok} units ok, ${failed} failed, ${summary.objectsWritten} documents written, ${summary.objectsDeleted} removed, ${summary.compiled.length} clusters compiled, ${Math.round(summary.durationMs)} ms${errors}\n`);
+      last = summary;
+      syncs++;
+      return summary;
+    };
+
+    if (options.once) {
+      out('Sync run (plan units → collect through the real SDK clients → write to Cosmos DB → compile each cluster):\n');
+      const summary = await sync(true);
+      await printAnswers(store, out);
+      const failed = summary.units.denied + summary.units.transient + summary.units.invalid + summary.errors.length;
+      return failed > 0 ? 1 : 0;
+    }
+
+    // Bind before the first sync: a port already in use fails in a second, not after a sync.
+    const queries = new AccessQueries(store);
+    const authenticate = createAuthenticate({ localMode: true });
+    // A line per request with -v; errors always (each with its request id).
+    const verbose = options.verbose;
+    const rest = createRestHandler({
+      queries,
+      authenticate,
+      log: (line) => {
+        if (verbose || / error: /.test(line)) err(`rest ${line}\n`);
+      },
+    });
+    const yoga = createYoga({
+      queries,
+      authenticate,
+      graphiql: true,
+      log: (line) => {
+        if (verbose || line.level === 'error') err(`graphql ${JSON.stringify(line)}\n`);
+      },
+    });
+    const startedAt = new Date().toISOString();
+    const host = await startLocalHost({
+      port: options.port,
+      rest,
+      graphql: (request, context) => yoga.fetch(request, context),
+      health: () => ({
+        ready: last !== undefined,
+        status: last === undefined ? 'first sync in progress' : 'ok',
+        startedAt,
+        syncs,
+        ...(last === undefined ? {} : { lastSync: { runId: last.runId, finishedAt: last.finishedAt, units: last.units, compiled: last.compiled.length } }),
+      }),
+      log: (line) => err(`${line}\n`),
+    });
+    closers.push(() => host.close());
+
+    out(`Sync run (plan units → collect through the real SDK clients → write to Cosmos DB → compile each cluster):\n`);
+    await sync(true);
+
+    out(`\nServing ${host.url} — local mode: no token needed, listening on 127.0.0.1 only\n`);
+    out(`  GraphQL (GraphiQL in a browser)  ${host.url}${GRAPHQL_PATH}\n`);
+    out(`  REST for chat bots               ${host.url}/api/v1/…   (OpenAPI: ${host.url}/api/v1/openapi.json)\n`);
+    out(`  Readiness                        ${host.url}${HEALTH_PATH}\n`);
+    out(options.intervalMs === 0 ? '  Re-sync: off (--interval 0)\n' : `  Re-sync: every ${Math.round(options.intervalMs / 1000)} s (--interval)\n`);
+    out(`\n${await exampleQuestions(store, queries, host.url)}\nCtrl-C stops.\n`);
+
+    let timer: NodeJS.Timeout | undefined;
+    const schedule = () => {
+      if (options.intervalMs === 0) return;
+      timer = setTimeout(() => {
+        out(`\n${new Date().toISOString()} re-sync\n`);
+        state.running = sync(options.verbose);
+        state.running
+          .catch((e: unknown) => {
+            err(`re-sync failed: ${e instanceof Error ? e.message : String(e)}\n`);
+          })
+          .finally(() => {
+            delete state.running;
+            schedule();
+          });
+      }, options.intervalMs);
+    };
+    schedule();
+
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        out(`\n${signal}: stopping…\n`);
+        resolve();
+      };
+      process.once('SIGINT', () => {
+        stop('SIGINT');
+      });
+      process.once('SIGTERM', () => {
+        stop('SIGTERM');
+      });
+    });
+    clearTimeout(timer);
+    // A second Ctrl-C while a re-sync drains ends the process at once.
+    process.once('SIGINT', () => process.exit(130));
+    if (state.running !== undefined) {
+      out('waiting for the running sync to finish (Ctrl-C again to stop now)…\n');
+      await state.running.catch(() => undefined);
+    }
+    return 0;
+  } finally {
+    await closeAll();
+    if (!options.once) out('stopped.\n');
   }
-  out('\nOffline on your own exports: node bin/aks-access.js who-can get secrets -n NS --azure-files DIR --from-files CLUSTER=rbac.yaml (see README).\n');
-  if (failed > 0) process.exitCode = 1;
-} finally {
-  await Promise.all([sim.close(), cosmos.close()]);
 }
+
+process.exitCode = await main(process.argv.slice(2));
