@@ -23,6 +23,11 @@ import { unitCollectors } from './sync/unitCollectors.ts';
 import { storageSyncQueues, type SyncQueues } from './sync/SyncQueues.ts';
 import { COMPILE_QUEUE, UNIT_QUEUE } from './sync/syncMessages.ts';
 import { createSyncHandlers, type SyncHandlerDeps, type SyncHandlers } from './sync/syncHandlers.ts';
+import { Agent as UndiciAgent, fetch as undiciFetch } from 'undici';
+import type { FetchImplementation } from 'jose';
+import { AccessQueries } from './api/AccessQueries.ts';
+import { createAuthenticate } from './api/auth/createAuthenticate.ts';
+import type { Authenticate } from './api/auth/Caller.ts';
 
 export interface Composition {
   readonly config: AppConfig;
@@ -33,6 +38,19 @@ export interface Composition {
   readonly syncHandlers: SyncHandlers;
   /** Creates the sync queues if missing: local runs and tests only (in Azure they are deployed with the storage account). */
   ensureQueues(): Promise<void>;
+  /**
+   * What the API functions share, built on first use (the sync functions never need it, and a deployment
+   * without any way to authenticate callers fails here, naming the settings, not at start-up).
+   */
+  readonly api: ApiComposition;
+}
+
+/** The API's parts: one query layer (its per-generation cache shared by GraphQL and REST) and one authentication. */
+export interface ApiComposition {
+  readonly queries: AccessQueries;
+  readonly authenticate: Authenticate;
+  /** API_LOCAL_MODE: loopback callers are trusted and GraphiQL is served. */
+  readonly localMode: boolean;
 }
 
 export interface CompositionOverrides {
@@ -45,6 +63,26 @@ export interface CompositionOverrides {
 /** The app's identity: the user-assigned managed identity when AZURE_CLIENT_ID names one, else DefaultAzureCredential (az login, environment, workload or managed identity). */
 export function createCredential(config: AppConfig): TokenCredential {
   return config.managedIdentityClientId === undefined ? new DefaultAzureCredential() : new ManagedIdentityCredential({ clientId: config.managedIdentityClientId });
+}
+
+/**
+ * The API's authentication from configuration. The signing keys are fetched with a client that also trusts
+ * TLS_CA_FILE when it is set (a local identity provider), never with verification turned off.
+ */
+export function createApiAuthenticate(api: AppConfig['api'], ca?: string): Authenticate {
+  const agent = ca === undefined ? undefined : new UndiciAgent({ connect: { ca } });
+  // undici's Response is the WHATWG Response jose reads (status, json()); only the TypeScript types differ.
+  const jwksFetch: FetchImplementation | undefined = agent === undefined ? undefined : async (url, options) => (await undiciFetch(url, { method: options.method, redirect: options.redirect, signal: options.signal, headers: Object.fromEntries(options.headers), dispatcher: agent })) as unknown as Response;
+  return createAuthenticate({
+    tenantId: api.tenantId,
+    ...(api.clientId === undefined ? {} : { clientId: api.clientId }),
+    audiences: api.audiences,
+    ...(api.issuers === undefined ? {} : { issuers: api.issuers }),
+    ...(api.jwksUrl === undefined ? {} : { jwksUrl: api.jwksUrl }),
+    ...(jwksFetch === undefined ? {} : { jwksFetch }),
+    appServiceAuthentication: api.appServiceAuthentication,
+    localMode: api.localMode,
+  });
 }
 
 /** Builds every client from the configuration. No request is sent until something is used. */
@@ -75,6 +113,7 @@ export function compose(config: AppConfig, overrides: CompositionOverrides = {})
   });
 
   const syncDeps: SyncHandlerDeps = { store, collect, queues, now: () => Date.now(), newId: () => randomUUID(), concurrency: config.syncConcurrency };
+  let api: ApiComposition | undefined;
   return {
     config,
     credential,
@@ -84,6 +123,10 @@ export function compose(config: AppConfig, overrides: CompositionOverrides = {})
     syncHandlers: createSyncHandlers(syncDeps),
     ensureQueues: async () => {
       await Promise.all([unitQueue.createIfNotExists(), compileQueue.createIfNotExists()]);
+    },
+    get api() {
+      api ??= { queries: new AccessQueries(store), authenticate: createApiAuthenticate(config.api, ca), localMode: config.api.localMode };
+      return api;
     },
   };
 }

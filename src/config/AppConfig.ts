@@ -34,4 +34,27 @@ export interface AppConfig {
    * process-wide, and never a way to turn verification off. Absent in Azure.
    */
   readonly tlsCaFile?: string;
+  /** Who may call the API (GraphQL and REST), and how they prove it. */
+  readonly api: ApiAuthConfig;
+}
+
+/**
+ * The API's authentication (src/api/auth/createAuthenticate.ts). At least one way must be on for the API to
+ * answer; the sync functions do not need any.
+ */
+export interface ApiAuthConfig {
+  /** API_TENANT_ID (default TENANT_ID): the directory whose callers are accepted. */
+  readonly tenantId: string;
+  /** API_CLIENT_ID: client id of the API's app registration; turns on bearer tokens (audience api://ID or ID). */
+  readonly clientId?: string;
+  /** API_AUDIENCES: more accepted audiences, comma-separated (a custom Application ID URI). */
+  readonly audiences: readonly string[];
+  /** API_ISSUERS: replaces the tenant's v2 and v1 issuers, comma-separated (sovereign clouds). */
+  readonly issuers?: readonly string[];
+  /** API_JWKS_URL: where the signing keys are published (default the tenant's v2 discovery keys). */
+  readonly jwksUrl?: string;
+  /** API_APP_SERVICE_AUTH=true: trust App Service Authentication's x-ms-client-principal (only behind Easy Auth). */
+  readonly appServiceAuthentication: boolean;
+  /** API_LOCAL_MODE=true: loopback requests are the local operator with every role, and GraphiQL is served (npm start only). */
+  readonly localMode: boolean;
 }

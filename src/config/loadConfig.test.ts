@@ -33,7 +33,35 @@ describe('loadConfig', () => {
       arm: { endpoint: 'https://management.azure.com' },
       graphEndpoint: 'https://graph.microsoft.com',
       requestTimeoutMs: 30_000,
+      api: { tenantId: VALID.TENANT_ID, audiences: [], appServiceAuthentication: false, localMode: false },
     });
+  });
+
+  it('reads the API\'s authentication: client id, tenant, audiences, issuers, keys URL, App Service Authentication, local mode', () => {
+    const config = loadConfig({
+      ...VALID,
+      API_CLIENT_ID: '3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b',
+      API_TENANT_ID: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+      API_AUDIENCES: 'https://aks-access.contoso.com, api://aks-access',
+      API_ISSUERS: 'https://login.microsoftonline.us/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/v2.0',
+      API_JWKS_URL: 'https://login.microsoftonline.us/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/discovery/v2.0/keys',
+      API_APP_SERVICE_AUTH: 'true',
+      API_LOCAL_MODE: 'false',
+    });
+    expect(config.api).toEqual({
+      tenantId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+      clientId: '3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b',
+      audiences: ['https://aks-access.contoso.com', 'api://aks-access'],
+      issuers: ['https://login.microsoftonline.us/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/v2.0'],
+      jwksUrl: 'https://login.microsoftonline.us/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/discovery/v2.0/keys',
+      appServiceAuthentication: true,
+      localMode: false,
+    });
+    expect(problems({ ...VALID, API_CLIENT_ID: 'aks-access', API_LOCAL_MODE: 'yes', API_JWKS_URL: 'http://keys.local/jwks' })).toEqual([
+      'API_CLIENT_ID="aks-access" must be the client id (a GUID) of the API\'s app registration',
+      'API_JWKS_URL="http://keys.local/jwks" must use https (tokens are never sent over plain HTTP): the URL of the signing keys (default https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys)',
+      'API_LOCAL_MODE="yes" must be true or false',
+    ]);
   });
 
   it('takes the overrides: managed identity, ARM and Graph endpoints, the CA file, the numbers', () => {

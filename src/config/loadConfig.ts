@@ -77,6 +77,31 @@ export function loadConfig(env: Environment): AppConfig {
   const graphEndpoint = httpsUrl('GRAPH_ENDPOINT', read('GRAPH_ENDPOINT'), 'the Microsoft Graph endpoint (default https://graph.microsoft.com)') ?? PUBLIC_GRAPH_ENDPOINT;
   const tlsCaFile = read('TLS_CA_FILE');
 
+  const flag = (name: string) => {
+    const value = read(name)?.toLowerCase();
+    if (value === undefined || value === 'false' || value === '0') return false;
+    if (value === 'true' || value === '1') return true;
+    problems.push(`${name}="${read(name) ?? ''}" must be true or false`);
+    return false;
+  };
+  const list = (name: string) => (read(name) ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '');
+  const apiTenantId = read('API_TENANT_ID') ?? tenantId;
+  if (read('API_TENANT_ID') !== undefined && !GUID.test(apiTenantId)) problems.push(`API_TENANT_ID="${apiTenantId}" must be a GUID (the directory id of the API's app registration)`);
+  const apiClientId = read('API_CLIENT_ID');
+  if (apiClientId !== undefined && !GUID.test(apiClientId)) problems.push(`API_CLIENT_ID="${apiClientId}" must be the client id (a GUID) of the API's app registration`);
+  const issuers = list('API_ISSUERS');
+  for (const issuer of issuers) httpsUrl('API_ISSUERS', issuer, 'token issuers, comma-separated, e.g. https://login.microsoftonline.us/<tenant>/v2.0');
+  const jwksUrl = httpsUrl('API_JWKS_URL', read('API_JWKS_URL'), 'the URL of the signing keys (default https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys)');
+  const api = {
+    tenantId: apiTenantId,
+    ...(apiClientId === undefined ? {} : { clientId: apiClientId }),
+    audiences: list('API_AUDIENCES'),
+    ...(issuers.length === 0 ? {} : { issuers }),
+    ...(jwksUrl === undefined ? {} : { jwksUrl }),
+    appServiceAuthentication: flag('API_APP_SERVICE_AUTH'),
+    localMode: flag('API_LOCAL_MODE'),
+  };
+
   const config: AppConfig = {
     tenantId,
     cosmos: { endpoint: cosmosEndpoint, database },
@@ -89,6 +114,7 @@ export function loadConfig(env: Environment): AppConfig {
     graphEndpoint,
     requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000),
     ...(tlsCaFile === undefined ? {} : { tlsCaFile }),
+    api,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,4 +1,4 @@
-import type { JWTVerifyGetKey } from 'jose';
+import type { FetchImplementation, JWTVerifyGetKey } from 'jose';
 import { QueryError } from '../QueryError.ts';
 import { ROLE_ADMIN, ROLE_READ, type Authenticate, type Caller } from './Caller.ts';
 import { createEntraBearerVerifier, entraAudiences } from './entraBearer.ts';
@@ -17,6 +17,8 @@ export interface AuthenticateOptions {
   readonly issuers?: readonly string[];
   /** The signing keys' JWKS URL; default `https://login.microsoftonline.com/{tenant}/discovery/v2.0/keys`. */
   readonly jwksUrl?: string | URL;
+  /** How the JWKS is fetched (a fetch trusting an extra CA); default the global fetch. */
+  readonly jwksFetch?: FetchImplementation;
   /** A key set instead of a fetched one (tests). */
   readonly keys?: JWTVerifyGetKey;
   readonly clockToleranceSeconds?: number;
@@ -46,6 +48,7 @@ export function createAuthenticate(options: AuthenticateOptions): Authenticate {
           ...(options.audiences === undefined ? {} : { audiences: options.audiences }),
           ...(options.issuers === undefined ? {} : { issuers: options.issuers }),
           ...(options.jwksUrl === undefined ? {} : { jwksUrl: options.jwksUrl }),
+          ...(options.jwksFetch === undefined ? {} : { jwksFetch: options.jwksFetch }),
           ...(options.keys === undefined ? {} : { keys: options.keys }),
           ...(options.clockToleranceSeconds === undefined ? {} : { clockToleranceSeconds: options.clockToleranceSeconds }),
         });

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, customFetch, errors, jwtVerify, type FetchImplementation, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { QueryError } from '../QueryError.ts';
 import type { Caller } from './Caller.ts';
 
@@ -13,6 +13,8 @@ export interface EntraBearerOptions {
   readonly issuers?: readonly string[];
   /** Where the signing keys are published; default the tenant's v2 discovery keys. */
   readonly jwksUrl?: string | URL;
+  /** How the JWKS is fetched: a fetch that trusts an extra CA for a local identity provider (never verification off). */
+  readonly jwksFetch?: FetchImplementation;
   /** A key set to use instead of fetching one (tests: jose's createLocalJWKSet). */
   readonly keys?: JWTVerifyGetKey;
   /** Allowed clock skew for exp / nbf; default 60 s. */
@@ -70,7 +72,7 @@ function refusal(error: unknown, audiences: readonly string[], issuers: readonly
 export function createEntraBearerVerifier(options: EntraBearerOptions): (token: string) => Promise<Caller> {
   const issuers = [...(options.issuers ?? entraIssuers(options.tenantId))];
   const audiences = entraAudiences(options.clientId, options.audiences);
-  const keys = options.keys ?? createRemoteJWKSet(options.jwksUrl === undefined ? entraJwksUrl(options.tenantId) : new URL(options.jwksUrl));
+  const keys = options.keys ?? createRemoteJWKSet(options.jwksUrl === undefined ? entraJwksUrl(options.tenantId) : new URL(options.jwksUrl), options.jwksFetch === undefined ? {} : { [customFetch]: options.jwksFetch });
   const clockTolerance = options.clockToleranceSeconds ?? 60;
 
   return async (token) => {

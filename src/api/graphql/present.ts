@@ -1,6 +1,7 @@
 import type { ClusterAnswer, ClusterFreshness } from '../AccessQueries.ts';
 import { describeAccessPath, type AccessPath, type EscalationPath, type NameOf } from '../../engine/access/accessPath.ts';
-import type { CrossPlaneSubject } from '../../engine/access/whoCanAcross.ts';
+import { principalType, type CrossPlaneSubject } from '../../engine/access/whoCanAcross.ts';
+import type { PrincipalIdentity } from '../../engine/access/principalIdentity.ts';
 import { resourceGroupOf, subscriptionOf } from './clusterFilter.ts';
 
 /*
@@ -50,4 +51,23 @@ export type SubjectRefNode = Omit<CrossPlaneSubject, 'via' | 'conditional' | 'na
 
 export function subjectNode(s: CrossPlaneSubject, nameOf?: NameOf): Omit<CrossPlaneSubject, 'via'> & { readonly via: readonly PathNode[] } {
   return { ...s, via: s.via.map((p) => pathNode(p, nameOf)) };
+}
+
+export interface AskedIdentityNode {
+  readonly kubernetesName: string;
+  readonly groups: readonly string[];
+  readonly objectId?: string;
+  readonly principalType?: string;
+  readonly displayName?: string;
+}
+
+/** The identity an answer evaluated: as Kubernetes sees it, with its Entra facts (the CLI's `principal`). */
+export function askedIdentity(identity: PrincipalIdentity): AskedIdentityNode {
+  const entra = identity.entra;
+  return {
+    kubernetesName: identity.kubernetes.name,
+    groups: identity.kubernetes.groups,
+    ...(entra === undefined ? {} : { objectId: entra.id, principalType: principalType(entra) }),
+    ...(entra?.displayName === undefined ? {} : { displayName: entra.displayName }),
+  };
 }

@@ -5,6 +5,9 @@ import type { ApiLog } from '../apiLog.ts';
 import type { GraphqlServerContext } from '../GraphqlContext.ts';
 import { requestState } from '../requestState.ts';
 
+/** The code of a request refused because the caller could not be judged (the REST API uses the same). */
+export const AUTHENTICATION_UNAVAILABLE = 'AUTHENTICATION_UNAVAILABLE';
+
 function errorResponse(status: number, message: string, code: string, requestId: string | undefined, headers: Record<string, string> = {}): Response {
   const body = JSON.stringify({ errors: [{ message, extensions: { code, ...(requestId === undefined ? {} : { requestId }) } }] });
   return new Response(body, { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
@@ -13,7 +16,7 @@ function errorResponse(status: number, message: string, code: string, requestId:
 /**
  * Every request needs a Caller before anything else happens — before the query is even parsed, so an
  * unauthenticated client learns nothing about the schema. 401 (with `WWW-Authenticate: Bearer`) without a valid
- * identity, 403 without an app role of this API, 500 when the caller could not be judged. Finer role checks
+ * identity, 403 without an app role of this API, 503 when the caller could not be judged. Finer role checks
  * (Access.Admin) are made by the fields that need them.
  */
 export function useAuth(authenticate: Authenticate, log: ApiLog): Plugin<{ caller: Caller }, GraphqlServerContext> {
@@ -37,9 +40,11 @@ export function useAuth(authenticate: Authenticate, log: ApiLog): Plugin<{ calle
           payload.endResponse(errorResponse(unauthenticated ? 401 : 403, error.message, error.code, requestId, unauthenticated ? { 'www-authenticate': 'Bearer' } : {}));
           return;
         }
-        state?.errorCodes.push('INTERNAL_SERVER_ERROR');
+        // Could not decide (the signing keys are out of reach): 503 like REST, never a 401 that blames the caller.
+        state?.errorCodes.push(AUTHENTICATION_UNAVAILABLE);
         log({ level: 'error', message: 'could not authenticate the caller', requestId: requestId ?? '', error });
-        payload.endResponse(errorResponse(500, 'Unexpected error.', 'INTERNAL_SERVER_ERROR', requestId));
+        const why = error instanceof Error ? ` (${error.message})` : '';
+        payload.endResponse(errorResponse(503, `the caller's identity could not be verified right now${why}; try again`, AUTHENTICATION_UNAVAILABLE, requestId, { 'retry-after': '30' }));
       }
     },
     onContextBuilding({ context, extendContext }) {

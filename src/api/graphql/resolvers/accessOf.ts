@@ -4,7 +4,7 @@ import { QueryError } from '../../QueryError.ts';
 import { parseIdentity, type IdentityArgs } from '../identityInput.ts';
 import { chooseClusters, inSubscriptions } from '../clusterFilter.ts';
 import { listScope } from '../connection.ts';
-import { answerFreshness, pathNode, type ClusterNode, type PathNode } from '../present.ts';
+import { answerFreshness, askedIdentity, pathNode, type AskedIdentityNode, type ClusterNode, type PathNode } from '../present.ts';
 
 export interface AccessOfArgs {
   readonly as: IdentityArgs;
@@ -27,6 +27,7 @@ export interface AccessOfAnswerNode {
   readonly stale: boolean;
   readonly staleReasons: readonly string[];
   readonly namespace: string;
+  readonly principal: AskedIdentityNode;
   readonly kubernetes: { allowedBySystemMasters: boolean; incomplete: readonly string[]; allRules: readonly KubernetesRuleNode[]; listScope: string } | null;
   readonly azure: readonly unknown[];
   readonly adminGroups: readonly unknown[];
@@ -51,6 +52,7 @@ export async function accessOf(_parent: unknown, args: AccessOfArgs, context: Gr
       return {
         ...answerFreshness(a),
         namespace: r.namespace,
+        principal: askedIdentity(a.identity),
         kubernetes:
           k8s === undefined
             ? null
@@ -59,8 +61,10 @@ export async function accessOf(_parent: unknown, args: AccessOfArgs, context: Gr
                 incomplete: k8s.incomplete,
                 listScope: listScope(a.cluster.clusterId.toLowerCase(), a.cluster.generation, namespace, JSON.stringify(asker)),
                 allRules: k8s.rules.map((rule) => {
-                  const path: KubernetesRbacPath = { plane: 'kubernetes', kind: 'rbac', cluster: r.cluster, binding: rule.binding, role: rule.role, ruleIndex: rule.ruleIndex, rule: rule.rule, aggregatedFrom: rule.aggregatedFrom, namespace: rule.namespace };
-                  return { verbs: rule.rule.verbs, apiGroups: rule.rule.apiGroups, resources: rule.rule.resources, resourceNames: rule.rule.resourceNames, nonResourceURLs: rule.rule.nonResourceURLs, via: pathNode(path) };
+                  // A Group subject that is an Entra group: say through which chain the identity is in it.
+                  const viaGroup = rule.subject.kind === 'Group' ? a.identity.groupChains.get(rule.subject.name.toLowerCase()) : undefined;
+                  const path: KubernetesRbacPath = { plane: 'kubernetes', kind: 'rbac', cluster: r.cluster, binding: rule.binding, role: rule.role, ruleIndex: rule.ruleIndex, rule: rule.rule, aggregatedFrom: rule.aggregatedFrom, namespace: rule.namespace, ...(viaGroup === undefined ? {} : { viaGroup }) };
+                  return { verbs: rule.rule.verbs, apiGroups: rule.rule.apiGroups, resources: rule.rule.resources, resourceNames: rule.rule.resourceNames, nonResourceURLs: rule.rule.nonResourceURLs, via: pathNode(path, context.queries.displayName) };
                 }),
               },
         azure: r.azure.map((x) => ({

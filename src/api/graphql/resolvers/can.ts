@@ -1,8 +1,7 @@
-import { principalType } from '../../../engine/access/whoCanAcross.ts';
 import type { GraphqlContext } from '../GraphqlContext.ts';
 import { parseAccessRequest, type AccessRequestArgs } from '../accessRequestInput.ts';
 import { parseIdentity, type IdentityArgs } from '../identityInput.ts';
-import { answerFreshness, pathNode, type ClusterNode, type PathNode } from '../present.ts';
+import { answerFreshness, askedIdentity, pathNode, type AskedIdentityNode, type ClusterNode, type PathNode } from '../present.ts';
 import { questionText } from './whoCan.ts';
 
 export interface CanArgs {
@@ -19,7 +18,7 @@ export interface CanAnswerNode {
   readonly decision: 'allowed' | 'denied' | 'conditional';
   readonly allowed: boolean;
   readonly reason: string;
-  readonly principal: { kubernetesName: string; groups: readonly string[]; objectId?: string; principalType?: string; displayName?: string };
+  readonly principal: AskedIdentityNode;
   readonly via: readonly PathNode[];
   readonly eligible: readonly PathNode[];
   readonly escalations: readonly PathNode[];
@@ -33,22 +32,17 @@ export async function can(_parent: unknown, args: CanArgs, context: GraphqlConte
   const parsed = parseAccessRequest(args.request, 'can');
   const result = await context.queries.can(parseIdentity(args.as), parsed.request, args.cluster);
   const d = result.answer;
-  const entra = result.identity.entra;
+  const nameOf = context.queries.displayName;
   return {
     ...answerFreshness(result),
     question: questionText(parsed.request, false),
     decision: d.allowed === true ? 'allowed' : d.allowed === false ? 'denied' : 'conditional',
     allowed: d.allowed === true,
     reason: d.reason,
-    principal: {
-      kubernetesName: result.identity.kubernetes.name,
-      groups: result.identity.kubernetes.groups,
-      ...(entra === undefined ? {} : { objectId: entra.id, principalType: principalType(entra) }),
-      ...(entra?.displayName === undefined ? {} : { displayName: entra.displayName }),
-    },
-    via: d.paths.map((p) => pathNode(p)),
-    eligible: d.eligible.map((p) => pathNode(p)),
-    escalations: d.escalations.map((p) => pathNode(p)),
+    principal: askedIdentity(result.identity),
+    via: d.paths.map((p) => pathNode(p, nameOf)),
+    eligible: d.eligible.map((p) => pathNode(p, nameOf)),
+    escalations: d.escalations.map((p) => pathNode(p, nameOf)),
     azureDenials: d.azureDenials,
     notes: d.notes,
     warnings: [...new Set([...parsed.warnings, ...d.warnings])],

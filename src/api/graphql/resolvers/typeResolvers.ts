@@ -21,6 +21,9 @@ export const typeResolvers = {
     // Every field returns a concrete answer type; this only tells fragments on the interface which one.
     __resolveType: (answer: object): string => ('decision' in answer ? 'CanAnswer' : 'namespace' in answer ? 'AccessOfAnswer' : 'WhoCanAnswer'),
   },
+  GroupChain: {
+    chainNames: (via: { readonly chain: readonly string[] }, _args: unknown, context: GraphqlContext): string[] => via.chain.map((id) => context.queries.displayName(id) ?? id),
+  },
   WhoCanAnswer: {
     subjects: (answer: WhoCanAnswerNode, args: PageArgs): Connection<WhoCanAnswerNode['allSubjects'][number]> => connection(answer.allSubjects, args, answer.listScope, 100),
   },

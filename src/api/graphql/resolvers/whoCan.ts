@@ -53,16 +53,17 @@ export async function whoCan(_parent: unknown, args: WhoCanArgs, context: Graphq
   });
   const question = questionText(parsed.request, parsed.anyNamespace);
   const keep = subjectFilter(args);
+  const nameOf = context.queries.displayName;
   const filters = JSON.stringify([question, args.principalTypes ?? [], args.kinds ?? [], args.expandGroups ?? false]);
   return answers
     .filter((a) => inSubscriptions(a.cluster, args.subscriptions))
     .map((a) => ({
       ...answerFreshness(a),
       question,
-      allSubjects: a.answer.subjects.filter(keep).map((s) => subjectNode(s)),
+      allSubjects: a.answer.subjects.filter(keep).map((s) => subjectNode(s, nameOf)),
       listScope: listScope(a.cluster.clusterId.toLowerCase(), a.cluster.generation, filters),
-      eligible: a.answer.eligible.map((e) => ({ subject: e.subject, via: pathNode(e.path) })),
-      escalations: a.answer.escalations.map((e) => ({ subject: e.subject, via: pathNode(e.path) })),
+      eligible: a.answer.eligible.map((e) => ({ subject: e.subject, via: pathNode(e.path, nameOf) })),
+      escalations: a.answer.escalations.map((e) => ({ subject: e.subject, via: pathNode(e.path, nameOf) })),
       denied: a.answer.denied,
       notes: a.answer.notes,
       warnings: [...new Set([...parsed.warnings, ...a.answer.warnings])],
