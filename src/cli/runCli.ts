@@ -1,5 +1,7 @@
 import { ManifestError } from '../manifests/ManifestError.ts';
 import { UsageError } from './UsageError.ts';
+import { ApiCallError } from './remote/apiClient.ts';
+import { AnswerShapeError } from './crossPlane/accessPathFromJson.ts';
 import type { CliIo } from './io.ts';
 import { whoCanCommand, WHO_CAN_USAGE } from './commands/whoCanCommand.ts';
 import { canICommand, CAN_I_USAGE } from './commands/canICommand.ts';
@@ -15,6 +17,10 @@ Usage:
 Manifests: files or directories (searched recursively for .yaml, .yml, .json) holding Roles, ClusterRoles,
 RoleBindings and ClusterRoleBindings, as single objects, multi-document YAML or List objects, exactly as
 'kubectl get clusterroles,roles,clusterrolebindings,rolebindings -A -o yaml' writes them.
+
+Against a running instance (npm start, or the Functions app): --api URL asks its REST API instead of reading
+files — no token for http://localhost, else an Entra token from DefaultAzureCredential (az login) for
+--api-scope api://<API client id>/.default (or AKS_ACCESS_API_SCOPE).
 
 Exit codes: 0 success (can-i: yes), 1 can-i: no, 2 error (bad arguments, unreadable or malformed input).
 `;
@@ -46,6 +52,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`error: ${error.message}\nRun 'aks-access --help' for usage.\n`);
+      return 2;
+    }
+    if (error instanceof ApiCallError || error instanceof AnswerShapeError) {
+      io.err(`error: ${error.message}\n`);
       return 2;
     }
     if (error instanceof ManifestError) {

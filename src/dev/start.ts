@@ -140,6 +140,8 @@ async function main(argv: readonly string[]): Promise<number> {
     const certificate = await createSimCertificate();
     let collect: CollectUnit;
     let source: string;
+    /** After each sync: what the simulated tenant saw (never a request for Secrets). */
+    let tenantNote = () => '';
     if (options.live) {
       const live = await liveTenant({ subscriptions: options.subscriptions, clusters: options.clusters }, options.tenant, process.env);
       collect = live.collect;
@@ -157,6 +159,7 @@ async function main(argv: readonly string[]): Promise<number> {
         aksClusters: createAksClustersClients(simulatedCredential, arm),
         entra: createEntraClients(simulatedCredential, { baseUrl: sim.graphUrl, ca: sim.ca }),
       });
+      tenantNote = () => `; ${sim.log.entries.length} HTTPS requests to the tenant so far, none to a Secrets endpoint: ${sim.log.entries.every((e) => !/secrets/i.test(e.url))}`;
       source = `Simulated tenant ${scenario.tenantId} from ${options.scenario}\n  ARM ${sim.armUrl}   Graph ${sim.graphUrl}   Kubernetes ${sim.k8sUrl}/clusters/…`;
     }
     const cosmos = await startEmbeddedCosmos(certificate);
@@ -179,7 +182,7 @@ async function main(argv: readonly string[]): Promise<number> {
       const summary = await runSync({ store, collect, now: Date.now, newId: randomUUID }, progress);
       const failed = summary.units.denied + summary.units.transient + summary.units.invalid;
       const errors = summary.errors.map((e) => `\n  ✗ ${e.unit}: ${e.message}`).join('');
-      out(`${verbose ? '\n' : ''}sync ${summary.runId}: ${summary.units.ok} units ok, ${failed} failed, ${summary.objectsWritten} documents written, ${summary.objectsDeleted} removed, ${summary.compiled.length} clusters compiled, ${Math.round(summary.durationMs)} ms${errors}\n`);
+      out(`${verbose ? '\n' : ''}sync ${summary.runId}: ${summary.units.ok} units ok, ${failed} failed, ${summary.objectsWritten} documents written, ${summary.objectsDeleted} removed, ${summary.compiled.length} clusters compiled, ${Math.round(summary.durationMs)} ms${tenantNote()}${errors}\n`);
       last = summary;
       syncs++;
       return summary;

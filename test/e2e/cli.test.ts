@@ -342,17 +342,17 @@ describe.concurrent('aks-access errors exit 2 and say what is wrong, where', () 
   });
 });
 
-describe('npm start', () => {
-  it('syncs the simulated contoso tenant into the embedded Cosmos DB and answers from the stored generations, exit 0', async ({ expect }) => {
-    const run = await spawnNode(['src/dev/start.ts']);
+describe('npm start -- --once', () => {
+  it('syncs the simulated contoso tenant into the embedded Cosmos DB, answers from the stored generations and exits 0', async ({ expect }) => {
+    const run = await spawnNode(['src/dev/start.ts', '--once']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/Cosmos DB \(embedded, keyless client\) https:\/\/127\.0\.0\.1:\d+\//);
-    expect(run.stdout).toMatch(/✓ azure-rbac\|tenant +\d+ objects, \d+ written/);
-    expect(run.stdout).toMatch(/✓ entra\|tenant +\d+ objects/);
-    expect(run.stdout).toMatch(/✓ k8s-rbac\|cluster:\S+aks-prod-weu +\d+ objects/);
+    expect(run.stdout).toMatch(/Cosmos DB \(embedded, in memory, keyless client\) https:\/\/127\.0\.0\.1:\d+\//);
+    expect(run.stdout).toMatch(/\[ ?\d+\/\d+\] ✓ azure-rbac\|tenant — \d+ objects, \d+ written/);
+    expect(run.stdout).toMatch(/✓ entra\|tenant — \d+ objects/);
+    expect(run.stdout).toMatch(/\[12\/12\] ✓ k8s-rbac\|cluster:\S+ — \d+ objects/);
     expect(run.stdout).toMatch(/⚙ compiled aks-prod-weu/);
-    expect(run.stdout).toMatch(/: 12 units ok, 0 failed, \d+ documents written, 4 clusters compiled, \d+ ms; \d+ HTTPS requests to the tenant, none to a Secrets endpoint: true\n/);
+    expect(run.stdout).toMatch(/: 12 units ok, 0 failed, \d+ documents written, 0 removed, 4 clusters compiled, \d+ ms; \d+ HTTPS requests to the tenant so far, none to a Secrets endpoint: true\n/);
     expect(run.stdout).toMatch(/Who can get secrets in namespace payments on cluster aks-prod-weu: \d+ subject\(s\)/);
     expect(run.stdout).toMatch(/grace@contoso\.com +aks-prod-weu +conditional/);
     expect(run.stdout).toMatch(/frank@contoso\.com +aks-prod-weu +no +\[azure\] role "Azure Kubernetes Service RBAC Cluster Admin"/);

@@ -9,8 +9,9 @@ import { loadIndex } from '../loadIndex.ts';
 import { UsageError } from '../UsageError.ts';
 import { printWarnings, type CliIo } from '../io.ts';
 import { pathJson } from '../jsonShapes.ts';
+import { API_FLAGS, remoteCanI } from '../remote/remoteCommands.ts';
 
-export const CAN_I_USAGE = `aks-access can-i VERB (TYPE[.GROUP][/NAME] | NONRESOURCEURL) [-n NS] [--subresource SUB] (--as USER [--as-group GROUP]... | --as-group GROUP... | --as-principal OBJECT_ID|UPN) --from-files [CLUSTER=]PATH... [--azure-files PATH...] [--cluster NAME|ID] [-o json] [-q]`;
+export const CAN_I_USAGE = `aks-access can-i VERB (TYPE[.GROUP][/NAME] | NONRESOURCEURL) [-n NS] [--subresource SUB] (--as USER [--as-group GROUP]... | --as-group GROUP... | --as-principal OBJECT_ID|UPN) (--from-files [CLUSTER=]PATH... [--azure-files PATH...] | --api URL [--api-scope SCOPE]) [--cluster NAME|ID] [-o json] [-q]`;
 
 /** Exit code 0 for yes and 1 for no, like `kubectl auth can-i`. */
 export async function canICommand(argv: readonly string[], io: CliIo): Promise<number> {
@@ -25,6 +26,7 @@ export async function canICommand(argv: readonly string[], io: CliIo): Promise<n
     { name: 'as-principal', arity: 'single' },
     { name: 'output', aliases: ['o'], arity: 'single' },
     { name: 'quiet', aliases: ['q'], arity: 'boolean' },
+    ...API_FLAGS,
   ]);
   const output = flagValue(args, 'output') ?? 'text';
   if (!['text', 'json'].includes(output)) throw new UsageError(`-o ${output}: must be json (or omitted for yes/no)`);
@@ -40,6 +42,7 @@ export async function canICommand(argv: readonly string[], io: CliIo): Promise<n
   if ((as === undefined || as === '') && asGroups.length === 0 && asPrincipal === undefined) {
     throw new UsageError('--as USER (or at least one --as-group GROUP) is required: offline there is no current user to ask about');
   }
+  if (flagSet(args, 'api')) return remoteCanI(args, output, flagSet(args, 'quiet'), io);
   const namespace = flagValue(args, 'namespace') ?? '';
   const target = parseTarget(args.positionals[0], args.positionals[1], flagValue(args, 'subresource') ?? '', namespace);
   const fromFiles = flagValues(args, 'from-files');

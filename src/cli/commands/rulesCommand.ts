@@ -6,15 +6,16 @@ import { rulesAcross } from '../../engine/access/rulesAcross.ts';
 import { kubernetesIdentity } from '../../engine/access/principalIdentity.ts';
 import { rulesFor, impersonatedUser, serviceAccountUser } from '../../engine/k8s/index.ts';
 import type { UserInfo } from '../../model/accessRequest.ts';
-import type { PolicyRule } from '../../model/k8sRbac.ts';
-import { flagValue, flagValues, parseArgs, type ParsedArgs } from '../parseArgs.ts';
+import { flagSet, flagValue, flagValues, parseArgs, type ParsedArgs } from '../parseArgs.ts';
 import { loadIndex } from '../loadIndex.ts';
 import { UsageError } from '../UsageError.ts';
 import { formatTable, printWarnings, type CliIo } from '../io.ts';
 import { pathJson, shortPath } from '../jsonShapes.ts';
-import { rulesJson, type RulesJson } from '../crossPlane/answerJson.ts';
+import { rulesJson } from '../crossPlane/answerJson.ts';
+import { printRules, resourcesCell } from '../crossPlane/printRules.ts';
+import { API_FLAGS, remoteRules } from '../remote/remoteCommands.ts';
 
-export const RULES_USAGE = `aks-access rules (--user U [--group G]... | --serviceaccount NS:NAME | --group G... | --principal OBJECT_ID|UPN) [-n NS] --from-files [CLUSTER=]PATH... [--azure-files PATH...] [--cluster NAME|ID] [-o table|json]`;
+export const RULES_USAGE = `aks-access rules (--user U [--group G]... | --serviceaccount NS:NAME | --group G... | --principal OBJECT_ID|UPN) [-n NS] (--from-files [CLUSTER=]PATH... [--azure-files PATH...] | --api URL [--api-scope SCOPE]) [--cluster NAME|ID] [-o table|json]`;
 
 function identityFrom(user: string | undefined, groups: readonly string[], serviceAccount: string | undefined): { user: UserInfo; label: string } {
   if (serviceAccount !== undefined) {
@@ -31,10 +32,6 @@ function identityFrom(user: string | undefined, groups: readonly string[], servi
   throw new UsageError('give --user U [--group G]..., --serviceaccount NS:NAME or --group G');
 }
 
-function resourcesCell(rule: Pick<PolicyRule, 'apiGroups' | 'resources'>): string {
-  return rule.apiGroups.flatMap((g) => rule.resources.map((r) => (g === '' ? r : `${r}.${g}`))).join(',');
-}
-
 export async function rulesCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, [
     { name: 'user', arity: 'single' },
@@ -46,9 +43,14 @@ export async function rulesCommand(argv: readonly string[], io: CliIo): Promise<
     { name: 'cluster', arity: 'repeat' },
     { name: 'principal', arity: 'single' },
     { name: 'output', aliases: ['o'], arity: 'single' },
+    ...API_FLAGS,
   ]);
   const output = flagValue(args, 'output') ?? 'table';
   if (!['table', 'json'].includes(output)) throw new UsageError(`-o ${output}: must be table or json`);
+  if (flagSet(args, 'api')) {
+    if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0] ?? ''}"`);
+    return remoteRules(args, output, io);
+  }
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0] ?? ''}"`);
   const namespace = flagValue(args, 'namespace') ?? '';
   const principal = flagValue(args, 'principal');
@@ -119,43 +121,4 @@ async function crossPlaneRules(args: ParsedArgs, principal: string | undefined, 
   const result = rulesAcross(loaded.model, identity, cluster, namespace);
   printRules(rulesJson(result, identity, namespace, loaded.warnings), output, io);
   return 0;
-}
-
-/** Prints what an identity holds on one cluster (computed here or returned by an API) as `-o table|json`. */
-export function printRules(answer: RulesJson, output: string, io: CliIo): void {
-  if (output === 'json') {
-    io.out(`${JSON.stringify(answer, null, 2)}\n`);
-    return;
-  }
-  const namespace = answer.namespace;
-  const lines = [`Access of ${answer.principal.kubernetesName} on cluster ${answer.cluster}${namespace === '' ? ' (cluster-wide)' : ` in namespace ${namespace}`}`];
-  if (answer.adminGroups.length > 0) lines.push(`Cluster admin through admin group(s): ${answer.adminGroups.map((g) => g.groupId).join(', ')}`);
-  lines.push('', `Kubernetes RBAC: ${answer.kubernetes.length} rule(s)`);
-  if (answer.kubernetes.length > 0) {
-    lines.push(
-      formatTable(
-        ['RESOURCES', 'NON-RESOURCE URLS', 'RESOURCE NAMES', 'VERBS', 'VIA'],
-        answer.kubernetes.map((r) => [resourcesCell(r) || '-', r.nonResourceURLs.join(',') || '-', r.resourceNames.join(',') || '-', r.verbs.join(','), shortPath({ ...r.via, aggregatedFrom: r.via.aggregatedFrom ?? [] })]),
-      ),
-    );
-  }
-  lines.push('', `Azure role assignments at this scope: ${answer.azure.length}`);
-  if (answer.azure.length > 0) {
-    lines.push(
-      formatTable(
-        ['ROLE', 'SCOPE', 'STATE', 'DATA ACTIONS', 'LEADS INTO THE CLUSTER', 'VIA GROUP'],
-        answer.azure.map((a) => [
-          a.roleName,
-          a.scope,
-          `${a.state}${a.condition === undefined ? '' : ' (conditional)'}`,
-          a.permissions.flatMap((p) => [...p.dataActions, ...p.notDataActions.map((n) => `-${n}`)]).join(' ') || '-',
-          a.clusterActions.map((x) => x.split('/').slice(-2).join('/')).join(', ') || '-',
-          a.viaGroup?.chain.join(' → ') ?? '',
-        ]),
-      ),
-    );
-  }
-  for (const n of answer.notes) lines.push(`Note: ${n}.`);
-  io.out(`${lines.join('\n')}\n`);
-  printWarnings(io, answer.warnings);
 }

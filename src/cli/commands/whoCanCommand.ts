@@ -10,8 +10,9 @@ import { loadIndex } from '../loadIndex.ts';
 import { UsageError } from '../UsageError.ts';
 import { formatTable, printWarnings, type CliIo } from '../io.ts';
 import { pathJson, shortKey, shortPath } from '../jsonShapes.ts';
+import { API_FLAGS, remoteWhoCan } from '../remote/remoteCommands.ts';
 
-export const WHO_CAN_USAGE = `aks-access who-can VERB (TYPE[.GROUP][/NAME] | NONRESOURCEURL) [-n NS | -A] [--subresource SUB] --from-files [CLUSTER=]PATH... [--azure-files PATH...] [--cluster NAME|ID]... [--expand-groups] [-o table|wide|json]`;
+export const WHO_CAN_USAGE = `aks-access who-can VERB (TYPE[.GROUP][/NAME] | NONRESOURCEURL) [-n NS | -A] [--subresource SUB] (--from-files [CLUSTER=]PATH... [--azure-files PATH...] | --api URL [--api-scope SCOPE]) [--cluster NAME|ID]... [--expand-groups] [-o table|wide|json]`;
 
 function subjectLabel(access: SubjectAccess): string {
   const s = access.subject;
@@ -79,6 +80,7 @@ export async function whoCanCommand(argv: readonly string[], io: CliIo): Promise
     { name: 'cluster', arity: 'repeat' },
     { name: 'expand-groups', arity: 'boolean' },
     { name: 'output', aliases: ['o'], arity: 'single' },
+    ...API_FLAGS,
   ]);
   const output = flagValue(args, 'output') ?? 'table';
   if (!['table', 'wide', 'json'].includes(output)) throw new UsageError(`-o ${output}: must be table, wide or json`);
@@ -86,6 +88,7 @@ export async function whoCanCommand(argv: readonly string[], io: CliIo): Promise
   const anyNamespace = flagSet(args, 'all-namespaces');
   const namespace = flagValue(args, 'namespace') ?? '';
   if (anyNamespace && namespace !== '') throw new UsageError('-n and -A cannot be used together');
+  if (flagSet(args, 'api')) return remoteWhoCan(args, output, io);
   const target = parseTarget(args.positionals[0], args.positionals[1], flagValue(args, 'subresource') ?? '', namespace);
   const fromFiles = flagValues(args, 'from-files');
   if (isCrossPlane(fromFiles, flagValues(args, 'azure-files'), flagValues(args, 'cluster'))) {
