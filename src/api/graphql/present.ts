@@ -33,7 +33,8 @@ export function answerFreshness<T>(a: ClusterAnswer<T>): { cluster: ClusterNode;
 export type PathNode = (AccessPath | EscalationPath) & { readonly explanation: string };
 
 export function pathNode(path: AccessPath | EscalationPath, nameOf?: NameOf): PathNode {
-  return { ...path, explanation: describeAccessPath(path, nameOf) };
+  // AKS binds an admin group to cluster-admin; the JSON of the CLI and REST says so in `grants`.
+  return { ...path, explanation: describeAccessPath(path, nameOf), ...(path.kind === 'adminGroup' ? { grants: 'cluster-admin' } : {}) };
 }
 
 /** AccessPath's concrete type by the path's kind. */

@@ -97,6 +97,12 @@ export function costOf(schema: GraphQLSchema, document: DocumentNode, operationN
   const cost = (set: SelectionSetNode | undefined, parent: GraphQLNamedType | undefined, multiplier: number, visiting: ReadonlySet<string>): number => {
     if (set === undefined) return 0;
     let total = 0;
+    // An object is of one concrete type: fragments on different types of an interface cost the dearest of them, not their sum.
+    const byType = new Map<string, number>();
+    const onType = (condition: string | undefined, amount: number) => {
+      if (condition === undefined || condition === parent?.name) total += amount;
+      else byType.set(condition, (byType.get(condition) ?? 0) + amount);
+    };
     for (const s of set.selections) {
       if (s.kind === Kind.FIELD) {
         const definition = parent !== undefined && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[s.name.value] : undefined;
@@ -104,13 +110,15 @@ export function costOf(schema: GraphQLSchema, document: DocumentNode, operationN
         const child = definition === undefined ? undefined : getNamedType(definition.type);
         total += multiplier + cost(s.selectionSet, child, multiplier * (page ?? 1), visiting);
       } else if (s.kind === Kind.INLINE_FRAGMENT) {
-        total += cost(s.selectionSet, typeNamed(s.typeCondition?.name.value, parent), multiplier, visiting);
+        const condition = s.typeCondition?.name.value;
+        onType(condition, cost(s.selectionSet, typeNamed(condition, parent), multiplier, visiting));
       } else if (!visiting.has(s.name.value)) {
         const fragment = fragments.get(s.name.value);
-        total += cost(fragment?.selectionSet, typeNamed(fragment?.typeCondition.name.value, parent), multiplier, new Set([...visiting, s.name.value]));
+        const condition = fragment?.typeCondition.name.value;
+        onType(condition, cost(fragment?.selectionSet, typeNamed(condition, parent), multiplier, new Set([...visiting, s.name.value])));
       }
     }
-    return total;
+    return total + Math.max(0, ...byType.values());
   };
   if (operation === undefined) return 0;
   const root = operation.operation === OperationTypeNode.QUERY ? schema.getQueryType() : operation.operation === OperationTypeNode.MUTATION ? schema.getMutationType() : schema.getSubscriptionType();
@@ -131,7 +139,7 @@ export function useQueryLimits(overrides: Partial<QueryLimits> = {}): Plugin {
           return parseFn(source, { ...options, maxTokens: limits.maxTokens }) as DocumentNode;
         } catch (error) {
           // graphql-js says "Document contains more that N tokens"; give it the limit's code.
-          if (error instanceof GraphQLError && /contains more th[ae]n \d+ tokens/.test(error.message)) {
+          if (error instanceof GraphQLError && /contains more th(?:an|at) \d+ tokens/.test(error.message)) {
             throw new GraphQLError(`query size: more than ${limits.maxTokens} tokens`, { extensions: { code: QUERY_LIMIT_EXCEEDED, limit: limits.maxTokens } });
           }
           throw error;
