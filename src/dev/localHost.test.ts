@@ -7,7 +7,7 @@ let ready = false;
 const seen: { handler: string; method: string; url: string; body: string; remoteAddress: string | undefined }[] = [];
 
 beforeAll(async () => {
-  const stub = (handler: string) => async (request: Request, context: { remoteAddress?: string }) => {
+  const stub = (handler: string) => async (request: Request, context: { remoteAddress?: string } = {}) => {
     seen.push({ handler, method: request.method, url: request.url, body: request.method === 'POST' ? await request.text() : '', remoteAddress: context.remoteAddress });
     return new Response(JSON.stringify({ handler }), { headers: { 'content-type': 'application/json', 'x-request-id': 'r-1' } });
   };

@@ -177,6 +177,8 @@ async function main(argv: readonly string[]): Promise<number> {
     const state: { running?: Promise<SyncSummary> } = {};
     let last: SyncSummary | undefined;
     let syncs = 0;
+    /** Ready once the first sync is done and the banner is out: a script waiting on /api/health finds both. */
+    let announced = false;
     const sync = async (verbose: boolean): Promise<SyncSummary> => {
       const progress = syncProgress(await store.listUnitStatus(), out, { verbose });
       const summary = await runSync({ store, collect, now: Date.now, newId: randomUUID }, progress);
@@ -222,8 +224,8 @@ async function main(argv: readonly string[]): Promise<number> {
       rest,
       graphql: (request, context) => yoga.fetch(request, context),
       health: () => ({
-        ready: last !== undefined,
-        status: last === undefined ? 'first sync in progress' : 'ok',
+        ready: announced,
+        status: announced ? 'ok' : 'first sync in progress',
         startedAt,
         syncs,
         ...(last === undefined ? {} : { lastSync: { runId: last.runId, finishedAt: last.finishedAt, units: last.units, compiled: last.compiled.length } }),
@@ -241,6 +243,7 @@ async function main(argv: readonly string[]): Promise<number> {
     out(`  Readiness                        ${host.url}${HEALTH_PATH}\n`);
     out(options.intervalMs === 0 ? '  Re-sync: off (--interval 0)\n' : `  Re-sync: every ${Math.round(options.intervalMs / 1000)} s (--interval)\n`);
     out(`\n${await exampleQuestions(store, queries, host.url)}\nCtrl-C stops.\n`);
+    announced = true;
 
     let timer: NodeJS.Timeout | undefined;
     const schedule = () => {
