@@ -10,6 +10,7 @@ import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential
 import { QueueServiceClient, type StoragePipelineOptions } from '@azure/storage-queue';
 import type { AppConfig } from './config/AppConfig.ts';
 import { loadConfig } from './config/loadConfig.ts';
+import { ConfigError } from './config/ConfigError.ts';
 import { createAzureRbacClients } from './collectors/azure-rbac/clients.ts';
 import { createAksClustersClients } from './collectors/aks-clusters/clients.ts';
 import { createEntraClients } from './collectors/entra/clients.ts';
@@ -70,6 +71,9 @@ export function createCredential(config: AppConfig): TokenCredential {
  * TLS_CA_FILE when it is set (a local identity provider), never with verification turned off.
  */
 export function createApiAuthenticate(api: AppConfig['api'], ca?: string): Authenticate {
+  if (api.clientId === undefined && !api.appServiceAuthentication && !api.localMode) {
+    throw new ConfigError(['API_CLIENT_ID is not set (nor API_APP_SERVICE_AUTH=true): the API cannot authenticate its callers; set it to the client id (a GUID) of the API\'s app registration']);
+  }
   const agent = ca === undefined ? undefined : new UndiciAgent({ connect: { ca } });
   // undici's Response is the WHATWG Response jose reads (status, json()); only the TypeScript types differ.
   const jwksFetch: FetchImplementation | undefined = agent === undefined ? undefined : async (url, options) => (await undiciFetch(url, { method: options.method, redirect: options.redirect, signal: options.signal, headers: Object.fromEntries(options.headers), dispatcher: agent })) as unknown as Response;

@@ -140,6 +140,20 @@ describe('functions/graphql.ts', () => {
     expect(forbidden.json.errors?.[0]?.message).toMatch(new RegExp(`portal-reader@contoso.com has none of this API's app roles`));
   });
 
+  it('with no way to authenticate configured, a request fails naming the setting (the sync functions are unaffected)', async () => {
+    const configured = state.app;
+    if (configured === undefined) throw new Error('no composition');
+    state.app = compose({ ...configured.config, api: { tenantId: TEST_TENANT, audiences: [], appServiceAuthentication: false, localMode: false } }, { credential: new StaticTokenCredential() });
+    try {
+      const { context } = invocationContext('graphql');
+      const failure = Promise.resolve().then(() => graphql.handler(new HttpRequest({ method: 'POST', url: 'http://localhost:7071/api/graphql', body: { string: '{}' } }), context));
+      await expect(failure).rejects.toThrow(/API_CLIENT_ID is not set/);
+      expect(state.app.syncHandlers).toBeDefined();
+    } finally {
+      state.app = configured;
+    }
+  });
+
   it('an unknown cluster is UNKNOWN_CLUSTER at 200 (a GraphQL field error), naming the indexed clusters', async () => {
     const token = await issuer.token();
     const { response, json } = await call({ method: 'POST', url: 'http://localhost:7071/api/graphql', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: { string: JSON.stringify({ query: '{ whoCan(request: { verb: "get", resource: "secrets" }, clusters: ["aks-nope"]) { stale } }' }) } });

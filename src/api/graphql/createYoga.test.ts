@@ -176,6 +176,20 @@ describe('whoCan', () => {
     expect(await whoCan({ request: SECRETS_IN_PAYMENTS, clusters: ['aks-dev-weu'], subscriptions: ['8b6f473e-3921-5eb4-b5b7-31c66e283e74'], first: 1 })).toEqual([]);
   });
 
+  it('expandGroups lists the members of group subjects, each path with the chain that brings the member in', async () => {
+    const query = WHO_CAN.replace('kinds: $kinds)', 'kinds: $kinds, expandGroups: $expand)').replace('$after: String)', '$after: String, $expand: Boolean)');
+    const reply = await ask<{ whoCan: WhoCan[] }>(yoga, query, { variables: { request: SECRETS_IN_PAYMENTS, clusters: ['aks-prod-weu'], first: 100, expand: true } });
+    expect(reply.errors).toEqual([]);
+    const subjects = reply.data?.whoCan[0]?.subjects.edges.map((e) => e.node) ?? [];
+    const plain = (await whoCan({ request: SECRETS_IN_PAYMENTS, clusters: ['aks-prod-weu'], first: 100 }))[0]?.subjects.edges.map((e) => e.node.name) ?? [];
+    expect(plain).not.toContain('alice@contoso.com');
+    const alice = subjects.find((s) => s.name === 'alice@contoso.com');
+    expect(alice?.via.map((p) => [p.kind, p.viaGroup?.chainNames])).toEqual([
+      ['rbac', ['payments-devs']],
+      ['dataAction', ['payments-devs']],
+    ]);
+  });
+
   it('in any namespace, each subject says where it holds', async () => {
     const [prod] = await whoCan({ request: { verb: 'get', resource: 'secrets', allNamespaces: true }, clusters: ['aks-prod-weu'], first: 200 });
     expect(prod?.question).toBe('get secrets in any namespace');
