@@ -1,0 +1,16 @@
+using './main.bicep'
+
+// azd sets AZURE_ENV_NAME and AZURE_LOCATION; the rest are read from the azd environment (`azd env set NAME value`).
+param environmentName = readEnvironmentVariable('AZURE_ENV_NAME', 'aks-access')
+param location = readEnvironmentVariable('AZURE_LOCATION', 'westeurope')
+
+// Scope of the indexer: comma-separated subscription ids, or one management group id (wins when set).
+// Neither: the subscription azd deploys to.
+param indexerSubscriptionIds = empty(readEnvironmentVariable('INDEXER_SUBSCRIPTION_IDS', '')) ? [] : split(readEnvironmentVariable('INDEXER_SUBSCRIPTION_IDS', ''), ',')
+param indexerManagementGroupId = readEnvironmentVariable('INDEXER_MANAGEMENT_GROUP_ID', '')
+
+param cosmosThroughputMode = 'serverless' // or 'autoscale' (shared autoscale throughput on the database)
+param syncSchedule = readEnvironmentVariable('SYNC_SCHEDULE', '0 0 */6 * * *')
+
+// Set by scripts/create-api-app.sh (azd env set API_CLIENT_ID ...); empty until then.
+param apiClientId = readEnvironmentVariable('API_CLIENT_ID', '')
