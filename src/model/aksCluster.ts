@@ -18,7 +18,17 @@ export interface AksCluster {
   readonly kubernetesRbac: boolean;
   readonly nodeResourceGroup?: string;
   /** Control-plane identity: system- or user-assigned managed identity principal ids. */
-  readonly identity?: { readonly type: string; readonly principalId?: string; readonly userAssignedIdentityIds: readonly string[] };
+  readonly identity?: {
+    readonly type: string;
+    readonly principalId?: string;
+    readonly userAssignedIdentityIds: readonly string[];
+    /** identity.userAssignedIdentities with the principal and client ids ARM reports for each. */
+    readonly userAssigned?: readonly { readonly resourceId: string; readonly principalId?: string; readonly clientId?: string }[];
+  };
   /** identityProfile.kubeletidentity. */
   readonly kubeletIdentity?: { readonly objectId?: string; readonly clientId?: string; readonly resourceId?: string };
+  /** Custom subnets of the agent pools (agentPoolProfiles[].vnetSubnetID); absent: AKS-managed VNet. */
+  readonly agentPoolSubnetIds?: readonly string[];
+  /** apiServerAccessProfile.privateDNSZone: `system`, `none`, or a private DNS zone id (BYO zone). */
+  readonly privateDnsZone?: string;
 }

@@ -84,7 +84,7 @@ describe('normalizeManagedCluster', () => {
     expect(system.kubeletIdentity).toEqual({ objectId: 'oid', clientId: 'cid', resourceId: '/subscriptions/s/resourcegroups/MC/providers/Microsoft.ManagedIdentity/userAssignedIdentities/agentpool' });
     const uami = '/subscriptions/0/resourcegroups/rgName1/providers/Microsoft.ManagedIdentity/userAssignedIdentities/identity1';
     const user = normalizeManagedCluster(armCluster({}, { identity: { type: 'UserAssigned', userAssignedIdentities: { [uami]: { principalId: 'principalId1', clientId: 'clientId1' } } } }), 'x');
-    expect(user.identity).toEqual({ type: 'UserAssigned', userAssignedIdentityIds: [uami] });
+    expect(user.identity).toEqual({ type: 'UserAssigned', userAssignedIdentityIds: [uami], userAssigned: [{ resourceId: uami, principalId: 'principalId1', clientId: 'clientId1' }] });
   });
 
   it('name and resource group from the id when the fields are missing', () => {

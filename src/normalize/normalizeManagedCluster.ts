@@ -1,5 +1,5 @@
 import type { AksCluster } from '../model/aksCluster.ts';
-import { bool, field, isObject, obj, props, requiredStr, str, strList, type Json } from './jsonFields.ts';
+import { bool, field, isObject, list, obj, props, requiredStr, str, strList, type Json } from './jsonFields.ts';
 
 /** `az aks list/show` output or an ARM managedClusters resource (with `properties`) → the cluster model. */
 export function normalizeManagedCluster(raw: Json, where: string): AksCluster {
@@ -20,6 +20,20 @@ export function normalizeManagedCluster(raw: Json, where: string): AksCluster {
   const location = str(raw, 'location', where);
   const nodeResourceGroup = str(p, 'nodeResourceGroup', where);
   const principalId = identity === undefined ? '' : str(identity, 'principalId', where);
+  const userAssignedDetails = isObject(userAssigned)
+    ? Object.entries(userAssigned).map(([resourceId, v]) => {
+        const pid = isObject(v) ? str(v, 'principalId', where) : '';
+        const cid = isObject(v) ? str(v, 'clientId', where) : '';
+        return { resourceId, ...(pid === '' ? {} : { principalId: pid }), ...(cid === '' ? {} : { clientId: cid }) };
+      })
+    : [];
+  const subnetIds: string[] = [];
+  for (const pool of list(p, 'agentPoolProfiles', where)) {
+    const subnet = isObject(pool) ? str(pool, 'vnetSubnetID', where) : '';
+    if (subnet !== '' && !subnetIds.some((s) => s.toLowerCase() === subnet.toLowerCase())) subnetIds.push(subnet);
+  }
+  const access = obj(p, 'apiServerAccessProfile');
+  const privateDnsZone = access === undefined ? '' : str(access, 'privateDNSZone', where);
   return {
     id,
     name: str(raw, 'name', where) || (segments.at(-1) ?? id),
@@ -39,6 +53,7 @@ export function normalizeManagedCluster(raw: Json, where: string): AksCluster {
             type: str(identity, 'type', where),
             ...(principalId === '' ? {} : { principalId }),
             userAssignedIdentityIds: isObject(userAssigned) ? Object.keys(userAssigned) : [],
+            ...(userAssignedDetails.length === 0 ? {} : { userAssigned: userAssignedDetails }),
           },
         }),
     ...(kubelet === undefined
@@ -50,5 +65,7 @@ export function normalizeManagedCluster(raw: Json, where: string): AksCluster {
             resourceId: str(kubelet, 'resourceId', where),
           },
         }),
+    ...(subnetIds.length === 0 ? {} : { agentPoolSubnetIds: subnetIds }),
+    ...(privateDnsZone === '' ? {} : { privateDnsZone }),
   };
 }

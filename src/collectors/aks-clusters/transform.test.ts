@@ -53,6 +53,8 @@ describe('aks-clusters transform', () => {
         nodeResourceGroup: 'MC_rg-aks_aks-1_westeurope',
         identity: { type: 'SystemAssigned', principalId: 'cp-1', userAssignedIdentityIds: [] },
         kubeletIdentity: { objectId: 'k-object', clientId: 'k-client', resourceId: `${RG}/MC/providers/Microsoft.ManagedIdentity/userAssignedIdentities/kubelet` },
+        agentPoolSubnetIds: [SUBNET],
+        privateDnsZone: ZONE,
       },
     ]);
     // One subnet though two pools name it (in two casings); the pool without one uses the managed VNet.
