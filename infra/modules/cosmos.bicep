@@ -59,7 +59,7 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
           id: container.id
           partitionKey: { paths: [container.partitionKeyPath], kind: 'Hash', version: 2 }
         },
-        contains(container, 'defaultTtl') ? { defaultTtl: container.defaultTtl } : {}
+        contains(container, 'defaultTtl') ? { defaultTtl: container.?defaultTtl } : {}
       )
     }
   }

@@ -66,7 +66,7 @@ describe('infra/modules/cosmos.bicep', () => {
     }));
     expect(declared).toEqual(CONTAINER_LIST.map((c) => ({ id: c.id, partitionKeyPath: c.partitionKeyPath, defaultTtl: c.defaultTtl })));
     expect(cosmos).toMatch(/partitionKey: \{ paths: \[container\.partitionKeyPath\], kind: 'Hash', version: 2 \}/);
-    expect(cosmos).toMatch(/contains\(container, 'defaultTtl'\) \? \{ defaultTtl: container\.defaultTtl \} : \{\}/);
+    expect(cosmos).toMatch(/contains\(container, 'defaultTtl'\) \? \{ defaultTtl: container\.\?defaultTtl \} : \{\}/);
   });
 
   it('names the database DATABASE_ID, is keyless and serverless by default with an autoscale option', () => {
