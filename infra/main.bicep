@@ -16,6 +16,9 @@ param indexerSubscriptionIds array = []
 @description('A management group the indexer reads instead (Reader and the AKS Access Indexer role there, inherited below). Empty: use indexerSubscriptionIds.')
 param indexerManagementGroupId string = ''
 
+@description('With a scope narrower than the tenant root group: grant only the management-group tree read at the root (the tenant sync unit needs it). Needs the right to assign roles at the root.')
+param indexerTenantTreeRead bool = true
+
 @description('The Entra tenant the indexer reads.')
 param tenantId string = tenant().tenantId
 
@@ -137,6 +140,7 @@ module rbac 'rbac.bicep' = {
     appInsightsName: monitoring.outputs.name
     subscriptionIds: subscriptionIds
     managementGroupId: indexerManagementGroupId
+    grantTenantTreeRead: indexerTenantTreeRead
   }
 }
 

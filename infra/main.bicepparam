@@ -8,6 +8,8 @@ param location = readEnvironmentVariable('AZURE_LOCATION', 'westeurope')
 // Neither: the subscription azd deploys to.
 param indexerSubscriptionIds = empty(readEnvironmentVariable('INDEXER_SUBSCRIPTION_IDS', '')) ? [] : split(readEnvironmentVariable('INDEXER_SUBSCRIPTION_IDS', ''), ',')
 param indexerManagementGroupId = readEnvironmentVariable('INDEXER_MANAGEMENT_GROUP_ID', '')
+// Below the tenant root: also grant the management-group tree read at the root (docs/deploy.md, Scope).
+param indexerTenantTreeRead = readEnvironmentVariable('INDEXER_TENANT_TREE_READ', 'true') != 'false'
 
 param cosmosThroughputMode = 'serverless' // or 'autoscale' (shared autoscale throughput on the database)
 param syncSchedule = readEnvironmentVariable('SYNC_SCHEDULE', '0 0 */6 * * *')

@@ -9,6 +9,9 @@
 //     Reader                           the Azure RBAC and cluster inventory (see docs/deploy.md, Permissions)
 //     AKS Access Indexer (custom)      the cluster user credential and list on RBAC objects, namespaces,
 //                                      service accounts and pods — never secrets
+//   on the tenant root management group, unless it is the indexed scope
+//     AKS Access Indexer Tree (custom) list the management groups and subscriptions under the root: the
+//                                      tenant sync unit reads the tree there (src/collectors/azure-rbac/fetch.ts)
 //
 // The Microsoft Graph application permissions are not ARM role assignments: scripts/grant-graph-permissions.sh.
 // Storage Queue Data Message Processor is not granted: Queue Data Contributor already includes receiving and
@@ -24,6 +27,9 @@ param appInsightsName string
 param subscriptionIds array = []
 @description('A management group the indexer reads (all its subscriptions); empty: use subscriptionIds.')
 param managementGroupId string = ''
+
+@description('Grant the management-group tree read at the tenant root when the indexed scope is narrower (the tenant unit needs it).')
+param grantTenantTreeRead bool = true
 
 var roles = {
   reader: 'acdd72a7-3385-48ef-bd42-f606fba81ae7'
@@ -50,10 +56,19 @@ var indexerDataActions = [
 ]
 var indexerRoleDescription = 'Lets the aks-access indexer read Kubernetes RBAC objects, namespaces, service accounts and pods (never secrets) and fetch the cluster user kubeconfig.'
 
+// The tenant unit lists the descendants of the tenant root management group: with a narrower scope, a role
+// holding only that action is assigned there (Reader on the root already includes it).
+var treeRoleName = 'AKS Access Indexer Tree'
+var treeActions = [
+  'Microsoft.Management/managementGroups/descendants/read'
+]
+var treeRoleDescription = 'Lets the aks-access indexer list the management groups and subscriptions under the tenant root group.'
+
 var useManagementGroup = !empty(managementGroupId)
+var indexesTenantRoot = managementGroupId == tenant().tenantId
 var indexedSubscriptions = useManagementGroup ? [] : subscriptionIds
-// Role names are unique in a tenant: one definition, assignable in every indexed subscription.
-var indexerRoleGuid = guid(tenant().tenantId, indexerRoleName, useManagementGroup ? managementGroupId : join(indexedSubscriptions, ','))
+// Stable per tenant, so changing the scope updates the one definition (custom role names are unique in a tenant).
+var indexerRoleGuid = guid(tenant().tenantId, indexerRoleName)
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -148,5 +163,17 @@ module managementGroupGrants 'modules/rbac/tenant-to-management-group.bicep' = i
     roleDescription: indexerRoleDescription
     actions: indexerActions
     dataActions: indexerDataActions
+  }
+}
+
+module tenantTreeRead 'modules/rbac/tenant-root-tree-read.bicep' = if (grantTenantTreeRead && !indexesTenantRoot) {
+  name: 'indexer-tree-read'
+  scope: tenant()
+  params: {
+    principalId: principalId
+    roleGuid: guid(tenant().tenantId, treeRoleName)
+    roleName: treeRoleName
+    roleDescription: treeRoleDescription
+    actions: treeActions
   }
 }

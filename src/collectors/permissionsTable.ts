@@ -15,13 +15,20 @@ export const DECLARED_PERMISSIONS: Readonly<Record<string, CollectorPermissions>
 /*
  * Which grant of the deployment carries a permission. Reader's only action is `*\/read`, so a read action
  * comes with Reader; anything else is in the custom role (infra/rbac.bicep), and the Kubernetes verbs are the
- * ClusterRole for clusters that do not authorize with Azure RBAC.
+ * ClusterRole for clusters that do not authorize with Azure RBAC. The management-group tree is read at the
+ * tenant root group, whatever the indexed scope.
  */
 const READER = 'Reader (indexed subscriptions or management group)';
+const TREE = 'Reader on the tenant root group, or else the AKS Access Indexer Tree custom role there';
 const CUSTOM_ROLE = 'AKS Access Indexer custom role (same scopes)';
 const AZURE_RBAC_CLUSTERS = 'AKS Access Indexer custom role — clusters with Azure RBAC for Kubernetes';
 const CLUSTER_ROLE = 'ClusterRole `aks-access-indexer` — clusters without Azure RBAC for Kubernetes';
 const GRAPH = 'Microsoft Graph application permission — `infra/scripts/grant-graph-permissions.sh`';
+
+function grantOf(action: string): string {
+  if (action.startsWith('Microsoft.Management/managementGroups/')) return TREE;
+  return action.endsWith('/read') ? READER : CUSTOM_ROLE;
+}
 
 /**
  * The Markdown permissions table of docs/deploy.md, generated from what the collectors declare: one row per
@@ -33,7 +40,7 @@ export function permissionsTable(declared: Readonly<Record<string, CollectorPerm
     rows.push(`| ${collector} | ${kind} | \`${permission}\` | ${grantedBy} |`);
   };
   for (const [collector, p] of Object.entries(declared)) {
-    for (const action of p.azureActions) row(collector, 'Azure action', action, action.endsWith('/read') ? READER : CUSTOM_ROLE);
+    for (const action of p.azureActions) row(collector, 'Azure action', action, grantOf(action));
     for (const action of p.azureDataActions) row(collector, 'Azure data action', action, AZURE_RBAC_CLUSTERS);
     for (const permission of p.graphPermissions) row(collector, 'Graph application permission', permission, GRAPH);
     for (const permission of p.kubernetes) row(collector, 'Kubernetes', permission, CLUSTER_ROLE);

@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { ROLE_ADMIN, ROLE_READ } from '../../src/api/auth/Caller.ts';
+import { azureRbacPermissions } from '../../src/collectors/azure-rbac/permissions.ts';
 import { entraPermissions } from '../../src/collectors/entra/permissions.ts';
 import { K8S_LISTS, K8S_RBAC_PERMISSIONS } from '../../src/collectors/k8s-rbac/permissions.ts';
 import { permissionsTable } from '../../src/collectors/permissionsTable.ts';
@@ -160,6 +161,13 @@ describe('grants', () => {
       const source = readFileSync(join(INFRA, file), 'utf8');
       expect(source, file).toMatch(/actions: actions\s*notActions: \[\]\s*dataActions: dataActions\s*notDataActions: \[\]/);
     }
+  });
+
+  it('the tree role holds only the management-group tree read the azure-rbac collector declares', () => {
+    const tree = bicepStringArray(rbac, 'treeActions');
+    expect(tree).toEqual(['Microsoft.Management/managementGroups/descendants/read']);
+    for (const action of tree) expect(azureRbacPermissions.azureActions).toContain(action);
+    expect(rbac).toMatch(/module tenantTreeRead '[^']+' = if \(grantTenantTreeRead && !indexesTenantRoot\)/);
   });
 
   it('every role assignment is in rbac.bicep or a module only rbac.bicep uses', () => {
