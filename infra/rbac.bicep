@@ -67,6 +67,7 @@ var treeRoleDescription = 'Lets the aks-access indexer list the management group
 var useManagementGroup = !empty(managementGroupId)
 var indexesTenantRoot = managementGroupId == tenant().tenantId
 var indexedSubscriptions = useManagementGroup ? [] : subscriptionIds
+var indexedSubscriptionScopes = [for id in indexedSubscriptions: '/subscriptions/${id}']
 // Stable per tenant, so changing the scope updates the one definition (custom role names are unique in a tenant).
 var indexerRoleGuid = guid(tenant().tenantId, indexerRoleName)
 
@@ -133,7 +134,7 @@ module indexerRoleDefinition 'modules/rbac/indexer-role-subscription.bicep' = if
     roleDescription: indexerRoleDescription
     actions: indexerActions
     dataActions: indexerDataActions
-    assignableScopes: [for id in indexedSubscriptions: '/subscriptions/${id}']
+    assignableScopes: indexedSubscriptionScopes
   }
 }
 
