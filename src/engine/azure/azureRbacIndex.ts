@@ -2,7 +2,7 @@ import type { AzureRbacData, DenyAssignment, RoleAssignment, RoleDefinition } fr
 import { EVERYONE_PRINCIPAL_ID } from '../../model/azureRbac.ts';
 import type { GroupMembership } from '../entra/entraIndex.ts';
 import { excludedBy, permissionGrants, type ActionKind } from './actionMatches.ts';
-import { buildScopeHierarchy, normalizeScope, scopeCovers, type ScopeHierarchy } from './scopes.ts';
+import { buildScopeHierarchy, isManagementGroupScope, normalizeScope, scopeCovers, subscriptionOf, type ScopeHierarchy } from './scopes.ts';
 
 /** An Azure identity as Azure evaluates it: its object id and the groups it is in (with their chains). */
 export interface AzureIdentity {
@@ -83,6 +83,7 @@ export function buildAzureRbacIndex(data: AzureRbacData): AzureRbacIndex {
   const roles = new Map<string, RoleDefinition>();
   for (const role of data.roleDefinitions) roles.set(roleDefinitionGuid(role.name !== '' ? role.name : role.id), role);
   const byPrincipal = new Map<string, RoleAssignment[]>();
+  const byScope = new Map<string, RoleAssignment[]>();
   const warnings: string[] = [];
   for (const a of data.roleAssignments) {
     if (!roles.has(roleDefinitionGuid(a.roleDefinitionId))) {
@@ -92,7 +93,30 @@ export function buildAzureRbacIndex(data: AzureRbacData): AzureRbacIndex {
     const list = byPrincipal.get(a.principalId.toLowerCase()) ?? [];
     list.push(a);
     byPrincipal.set(a.principalId.toLowerCase(), list);
+    const atScope = byScope.get(normalizeScope(a.scope)) ?? [];
+    atScope.push(a);
+    byScope.set(normalizeScope(a.scope), atScope);
   }
+
+  /**
+   * The scopes whose assignments can apply at `scope`: every '/'-boundary prefix of it (subscription, resource
+   * group, resource, child), the management groups above its subscription, and the root — exactly what
+   * scopeCovers accepts, so `holders` looks at those assignments only instead of the whole tenant's.
+   */
+  const coveringScopes = (scope: string): string[] => {
+    const target = normalizeScope(scope);
+    const out = ['/'];
+    let at = target.indexOf('/', 1);
+    while (at > 0) {
+      out.push(target.slice(0, at));
+      at = target.indexOf('/', at + 1);
+    }
+    if (target !== '/') out.push(target);
+    const sub = subscriptionOf(target);
+    const anchor = sub !== undefined ? `/subscriptions/${sub}` : isManagementGroupScope(target) ? target : undefined;
+    if (anchor !== undefined) out.push(...hierarchy.ancestorsOf(anchor));
+    return out;
+  };
 
   const grantOf = (a: RoleAssignment, action: string, kind: ActionKind, scope: string): Omit<AzureGrant, 'viaGroup'> | undefined => {
     const role = roles.get(roleDefinitionGuid(a.roleDefinitionId));
@@ -162,8 +186,8 @@ export function buildAzureRbacIndex(data: AzureRbacData): AzureRbacIndex {
 
   const holders = (action: string, kind: ActionKind, scope: string): AzureGrant[] => {
     const out: AzureGrant[] = [];
-    for (const list of byPrincipal.values()) {
-      for (const a of list) {
+    for (const candidate of new Set(coveringScopes(scope))) {
+      for (const a of byScope.get(candidate) ?? []) {
         const grant = grantOf(a, action, kind, scope);
         if (grant !== undefined) out.push(grant);
       }
