@@ -6,6 +6,7 @@ import type { CliIo } from './io.ts';
 import { whoCanCommand, WHO_CAN_USAGE } from './commands/whoCanCommand.ts';
 import { canICommand, CAN_I_USAGE } from './commands/canICommand.ts';
 import { rulesCommand, RULES_USAGE } from './commands/rulesCommand.ts';
+import { findingsCommand, FINDINGS_USAGE } from './commands/findingsCommand.ts';
 
 export const USAGE = `aks-access: who can do what in Kubernetes and AKS clusters, and why.
 
@@ -13,6 +14,7 @@ Usage:
   ${WHO_CAN_USAGE}
   ${CAN_I_USAGE}
   ${RULES_USAGE}
+  ${FINDINGS_USAGE}
 
 Manifests: files or directories (searched recursively for .yaml, .yml, .json) holding Roles, ClusterRoles,
 RoleBindings and ClusterRoleBindings, as single objects, multi-document YAML or List objects, exactly as
@@ -29,6 +31,7 @@ const COMMANDS: Record<string, (argv: readonly string[], io: CliIo) => Promise<n
   'who-can': whoCanCommand,
   'can-i': canICommand,
   rules: rulesCommand,
+  findings: findingsCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code; never throws for bad input. */

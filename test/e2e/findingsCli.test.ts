@@ -1,0 +1,112 @@
+/**
+ * `aks-access findings` as a process: contoso exported the way an operator exports a real tenant (az JSON
+ * and kubectl Lists, src/sim/scenario/exportScenarioFiles.ts) yields exactly its planted cluster-identity
+ * gaps and the same risky access as the engine; the bundled examples; errors exit 2.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadScenario } from '../../src/sim/scenario/scenarioFile.ts';
+import { exportScenarioFiles } from '../../src/sim/scenario/exportScenarioFiles.ts';
+import { CONTOSO_PATH, scenarioInputs } from '../../src/sim/scenario/findingsInputs.ts';
+import { riskyAccessFindings } from '../../src/engine/findings/riskyAccess.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const NODE = join(ROOT, 'node_modules', '.bin', 'node');
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function cli(...args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    execFile(NODE, ['bin/aks-access.js', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error === null) resolve({ code: 0, stdout, stderr });
+      else if (typeof error.code === 'number') resolve({ code: error.code, stdout, stderr });
+      else reject(new Error(`aks-access ${args.join(' ')}: ${error.message}`));
+    });
+  });
+}
+
+interface FindingJson {
+  kind: string;
+  clusterName: string;
+  clusterId: string;
+  identity?: string;
+  principalId?: string;
+  permission?: string;
+  scope?: string;
+  condition?: string;
+  reason?: string;
+  rule?: string;
+  subject?: { name: string };
+  remediation?: { azCli: string; bicep: string; role: string };
+}
+
+let contosoArgs: string[];
+let expectedRisky: number;
+
+beforeAll(async () => {
+  const s = await loadScenario(CONTOSO_PATH);
+  const out = await exportScenarioFiles(s, await mkdtemp(join(tmpdir(), 'aks-access-findings-')));
+  contosoArgs = ['--azure-files', out.azure, '--from-files', ...out.clusters.map((c) => `${c.name}=${c.dir}`)];
+  expectedRisky = riskyAccessFindings(scenarioInputs(s).identityInput.model).findings.length;
+});
+
+describe('aks-access findings on exported contoso', () => {
+  it('cluster-identity: exactly the planted gaps, with scope, condition, reason and remediation; nothing on aks-payments-prod', async () => {
+    const run = await cli('findings', '--kind', 'cluster-identity', ...contosoArgs, '-o', 'json');
+    expect(run.code).toBe(0);
+    const { findings } = JSON.parse(run.stdout) as { findings: FindingJson[] };
+    expect(findings.map((f) => [f.clusterName, f.identity, f.permission, f.scope?.split('/').slice(-1)[0], f.condition])).toEqual([
+      ['aks-prod-weu', 'control-plane', 'Microsoft.Network/virtualNetworks/subnets/read', 'snet-aks-prod', 'custom-vnet-subnet-in-another-rg'],
+      ['aks-prod-weu', 'control-plane', 'Microsoft.Network/virtualNetworks/subnets/join/action', 'snet-aks-prod', 'custom-vnet-subnet-in-another-rg'],
+      ['aks-prod-weu', 'control-plane', 'Microsoft.Network/routeTables/routes/read', 'rt-prod-egress', 'route-table-in-another-rg'],
+      ['aks-prod-weu', 'control-plane', 'Microsoft.Network/routeTables/routes/write', 'rt-prod-egress', 'route-table-in-another-rg'],
+      ['aks-prod-weu', 'control-plane', 'Microsoft.Network/networkSecurityGroups/write', 'nsg-aks-prod', 'nsg-in-another-rg'],
+      ['aks-prod-weu', 'control-plane', 'Microsoft.Network/networkSecurityGroups/read', 'nsg-aks-prod', 'nsg-in-another-rg'],
+      ['aks-dev-weu', 'kubelet', 'Microsoft.ContainerRegistry/registries/pull/read', 'contosoacr', 'acr-attach'],
+    ]);
+    const acr = findings[6];
+    expect(acr?.remediation?.azCli).toBe(`az role assignment create --assignee-object-id ${acr?.principalId ?? ''} --assignee-principal-type ServicePrincipal --role "AcrPull" --scope ${acr?.scope ?? ''}`);
+    expect(acr?.reason).toMatch(/^Required to pull container images from Azure Container Registry\./);
+  });
+
+  it('risky: the same findings as the engine over the scenario, the admin credential only on aks-ops-weu', async () => {
+    const run = await cli('findings', '--kind', 'risky', ...contosoArgs, '-o', 'json');
+    expect(run.code).toBe(0);
+    const { findings } = JSON.parse(run.stdout) as { findings: FindingJson[] };
+    expect(findings.length).toBe(expectedRisky);
+    expect(new Set(findings.filter((f) => f.rule === 'admin-credential-local-accounts').map((f) => f.clusterName))).toEqual(new Set(['aks-ops-weu']));
+    expect(findings.every((f) => f.kind === 'risky-access')).toBe(true);
+  });
+
+  it('--cluster narrows; the table names cluster, finding and identity', async () => {
+    const run = await cli('findings', ...contosoArgs, '--cluster', 'aks-dev-weu', '--kind', 'cluster-identity');
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n')[0]).toMatch(/^SEVERITY\s+CLUSTER\s+FINDING\s+IDENTITY\s+WHAT$/);
+    expect(run.stdout).toMatch(/aks-dev-weu\s+missing-cluster-identity-permission\s+kubelet/);
+    expect(run.stdout).not.toContain('aks-prod-weu');
+  });
+});
+
+describe('aks-access findings on the bundled examples', () => {
+  it('runs on examples/azure + examples/k8s: risky access found, no identity gap claimed without network input', async () => {
+    const run = await cli('findings', '--azure-files', 'examples/azure', '--from-files', 'aks-prod-weu=examples/k8s/aks-contoso', '-o', 'json');
+    expect(run.code).toBe(0);
+    const { findings } = JSON.parse(run.stdout) as { findings: FindingJson[] };
+    expect(findings.filter((f) => f.kind !== 'risky-access')).toEqual([]);
+    expect(findings.some((f) => f.rule === 'secrets-read' && f.subject?.name === 'bob@contoso.com')).toBe(true);
+  });
+
+  it('errors exit 2', async () => {
+    expect((await cli('findings', '--kind', 'bogus', '--azure-files', 'examples/azure')).code).toBe(2);
+    expect((await cli('findings')).code).toBe(2);
+    expect((await cli('findings', '--azure-files', 'examples/azure', '-o', 'yaml')).code).toBe(2);
+  });
+});
