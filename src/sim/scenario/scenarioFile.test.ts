@@ -202,7 +202,12 @@ describe('contoso.yaml: the clusters', () => {
     const c = aks('aks-payments-prod');
     const control = contoso.managedIdentities?.find((m) => m.name === 'id-aks-payments-control');
     const kubelet = contoso.managedIdentities?.find((m) => m.name === 'id-aks-payments-kubelet');
-    expect(c.identity).toEqual({ type: 'UserAssigned', userAssignedIdentityIds: [control?.id] });
+    expect(c.identity).toEqual({
+      type: 'UserAssigned',
+      userAssignedIdentityIds: [control?.id],
+      // The principal of a user-assigned control-plane identity comes from ARM's userAssignedIdentities map.
+      userAssigned: [{ resourceId: control?.id, principalId: control?.principalId, clientId: control?.clientId }],
+    });
     expect(c.kubeletIdentity).toEqual({ objectId: kubelet?.principalId, clientId: kubelet?.clientId, resourceId: kubelet?.id });
   });
 
