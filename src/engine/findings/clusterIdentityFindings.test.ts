@@ -185,6 +185,13 @@ describe('conditions from the cluster configuration', () => {
       'kubelet acr-attach-abac-mode Microsoft.ContainerRegistry/registries/repositories/metadata/read notGranted',
     ]);
   });
+  it('without az acr list, a registry named by role assignment scopes is still checked', () => {
+    const other = assign('someone-else', '7f951dda-4ed3-4680-a7ca-43fe172d538d', ACR);
+    const r = run([...FULL().slice(0, 3), other], { registries: [] });
+    expect(conditions(r)).toEqual(['kubelet acr-attach Microsoft.ContainerRegistry/registries/pull/read notGranted']);
+    expect(r.findings[0]?.kind === 'missing-cluster-identity-permission' && r.findings[0].scope).toBe(ACR);
+    expect(conditions(run(FULL(), { registries: [] }))).toEqual([]);
+  });
   it('an image from an ACR the input does not describe is a warning, not a finding', () => {
     const r = run(FULL(), { inventories: new Map([[cluster().id.toLowerCase(), { pods: [{ namespace: 'a', name: 'p', serviceAccountName: 'd', labels: {}, images: ['unknown.azurecr.io/x:1'] }] }]]) });
     expect(conditions(r)).toEqual([]);

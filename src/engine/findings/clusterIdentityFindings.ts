@@ -232,6 +232,21 @@ export function clusterIdentityFindings(input: ClusterIdentityInput): ClusterIde
   const registriesByHost = new Map((input.registries ?? []).map((r) => [r.loginServer.toLowerCase(), r]));
   const registriesById = new Map((input.registries ?? []).map((r) => [normalizeScope(r.id), r]));
 
+  // Without `az acr list`, an ACR login server NAME.azurecr.io still names the registry that role
+  // assignments are scoped to (…/providers/Microsoft.ContainerRegistry/registries/NAME[/...]).
+  const registryFromScopes = (host: string): RegistryInfo | undefined => {
+    const m = /^([a-z0-9]+)\.azurecr\.io$/.exec(host);
+    if (m?.[1] === undefined) return undefined;
+    const suffix = `/providers/microsoft.containerregistry/registries/${m[1]}`;
+    for (const scope of model.azure.assignmentScopes) {
+      const i = scope.toLowerCase().indexOf(suffix);
+      if (i < 0) continue;
+      const end = i + suffix.length;
+      if (end !== scope.length && scope[end] !== '/') continue;
+      return { id: scope.slice(0, end), name: scope.slice(i + suffix.length - m[1].length, end), loginServer: host };
+    }
+    return undefined;
+  };
   const azureIdentity = (principalId: string): AzureIdentity => ({ principalId, groups: model.entra.groupsOf(principalId) });
 
   for (const cluster of input.clusters ?? model.clusters) {
@@ -269,7 +284,7 @@ export function clusterIdentityFindings(input: ClusterIdentityInput): ClusterIde
       for (const image of pod.images) {
         const host = imageRegistryHost(image);
         if (host === undefined) continue;
-        const registry = registriesByHost.get(host);
+        const registry = registriesByHost.get(host) ?? registryFromScopes(host);
         if (registry !== undefined) pulled.set(normalizeScope(registry.id), registry);
         else if (host.endsWith('.azurecr.io')) warnings.push(`${cluster.name}: pod ${pod.namespace}/${pod.name} pulls ${image} from ${host}, a registry the input does not describe; AcrPull is not checked (add 'az acr list' output)`);
       }
