@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractNetworkAndRegistries, extractPods } from './extractFindingsInputs.ts';
+import { extractInternalLoadBalancerSubnets, extractNetworkAndRegistries, extractPods } from './extractFindingsInputs.ts';
 
 const SUB = '/subscriptions/s/resourceGroups/rg-net/providers/Microsoft.Network';
 
@@ -47,5 +47,26 @@ describe('extractPods', () => {
       ['b', 'd', 'sa', ['acr2.azurecr.io/y:2']],
       ['b', 'cj', 'default', ['acr3.azurecr.io/z']],
     ]);
+  });
+});
+
+describe('extractInternalLoadBalancerSubnets', () => {
+  it('internal LoadBalancer Services with a subnet annotation; public ones and other kinds ignored', () => {
+    const svc = (name: string, annotations: Record<string, string>) => ({ kind: 'Service', metadata: { name, namespace: 'a', annotations }, spec: { type: 'LoadBalancer' } });
+    expect(
+      extractInternalLoadBalancerSubnets([
+        {
+          source: 's.json',
+          value: {
+            kind: 'List',
+            items: [
+              svc('ilb', { 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true', 'service.beta.kubernetes.io/azure-load-balancer-internal-subnet': 'snet-ilb' }),
+              svc('public', { 'service.beta.kubernetes.io/azure-load-balancer-internal-subnet': 'snet-x' }),
+              svc('ilb-default-subnet', { 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true' }),
+            ],
+          },
+        },
+      ]),
+    ).toEqual(['snet-ilb']);
   });
 });

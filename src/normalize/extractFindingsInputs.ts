@@ -104,3 +104,28 @@ export function extractPods(documents: readonly { value: unknown; source: string
   }
   return pods;
 }
+
+const ILB = 'service.beta.kubernetes.io/azure-load-balancer-internal';
+const ILB_SUBNET = 'service.beta.kubernetes.io/azure-load-balancer-internal-subnet';
+
+/** Subnets named by internal LoadBalancer Services (`azure-load-balancer-internal-subnet`). */
+export function extractInternalLoadBalancerSubnets(documents: readonly { value: unknown; source: string }[]): string[] {
+  const out: string[] = [];
+  const visit = (item: unknown, where: string) => {
+    if (!isObject(item)) return;
+    const kind = str(item, 'kind', where).toLowerCase();
+    if (kind === 'list' || kind.endsWith('list')) {
+      list(item, 'items', where).forEach((x, i) => { visit(x, `${where} items[${String(i)}]`); });
+      return;
+    }
+    if (kind !== 'service') return;
+    const annotations = obj(obj(item, 'metadata') ?? {}, 'annotations') ?? {};
+    const subnet = annotations[ILB_SUBNET];
+    if (annotations[ILB] === 'true' && typeof subnet === 'string' && subnet !== '' && !out.includes(subnet)) out.push(subnet);
+  };
+  for (const { value, source } of documents) {
+    if (Array.isArray(value)) value.forEach((x, i) => { visit(x, `${source} [${String(i)}]`); });
+    else visit(value, source);
+  }
+  return out;
+}

@@ -3,7 +3,7 @@ import { clusterKey } from '../../engine/access/accessModel.ts';
 import { clusterIdentityFindings, type ClusterIdentityFinding } from '../../engine/findings/clusterIdentityFindings.ts';
 import { riskyAccessFindings, type RiskyAccessFinding } from '../../engine/findings/riskyAccess.ts';
 import type { K8sPod } from '../../model/k8sInventory.ts';
-import { extractNetworkAndRegistries, extractPods } from '../../normalize/extractFindingsInputs.ts';
+import { extractInternalLoadBalancerSubnets, extractNetworkAndRegistries, extractPods } from '../../normalize/extractFindingsInputs.ts';
 import { isInputPath } from '../inputPath.ts';
 import { loadAccessModel } from '../crossPlane/loadAccessModel.ts';
 import { flagSet, flagValue, flagValues, parseArgs } from '../parseArgs.ts';
@@ -69,6 +69,7 @@ export async function findingsCommand(argv: readonly string[], io: CliIo): Promi
     const { subnets, registries } = extractNetworkAndRegistries(await documentsOf(azureFiles));
     // Pods per cluster, attached the way loadAccessModel attaches manifests.
     const pods = new Map<string, K8sPod[]>();
+    const ilbSubnets = new Map<string, string[]>();
     for (const arg of fromFiles) {
       const [name, path] = splitClusterPath(arg);
       const cluster =
@@ -78,9 +79,9 @@ export async function findingsCommand(argv: readonly string[], io: CliIo): Promi
             ? loaded.clusters[0]
             : undefined;
       if (cluster === undefined) continue;
-      const list = pods.get(clusterKey(cluster.id)) ?? [];
-      list.push(...extractPods(await documentsOf([path])));
-      pods.set(clusterKey(cluster.id), list);
+      const documents = await documentsOf([path]);
+      pods.set(clusterKey(cluster.id), [...(pods.get(clusterKey(cluster.id)) ?? []), ...extractPods(documents)]);
+      ilbSubnets.set(clusterKey(cluster.id), [...(ilbSubnets.get(clusterKey(cluster.id)) ?? []), ...extractInternalLoadBalancerSubnets(documents)]);
     }
     const result = clusterIdentityFindings({
       model: loaded.model,
@@ -88,6 +89,7 @@ export async function findingsCommand(argv: readonly string[], io: CliIo): Promi
       subnets,
       registries,
       inventories: new Map([...pods].map(([k, v]) => [k, { pods: v }])),
+      internalLoadBalancerSubnets: ilbSubnets,
     });
     findings.push(...result.findings);
     warnings.push(...result.warnings);

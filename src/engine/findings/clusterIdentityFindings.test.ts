@@ -192,6 +192,16 @@ describe('conditions from the cluster configuration', () => {
     expect(r.findings[0]?.kind === 'missing-cluster-identity-permission' && r.findings[0].scope).toBe(ACR);
     expect(conditions(run(FULL(), { registries: [] }))).toEqual([]);
   });
+  it('an internal load balancer subnet given by name is a subnet of the nodes\' VNet', () => {
+    const r = run(FULL(), { internalLoadBalancerSubnets: new Map([[cluster().id.toLowerCase(), ['snet-ilb']]]) });
+    expect(r.findings.map((f) => (f.kind === 'missing-cluster-identity-permission' ? [f.condition, f.scope] : []))).toEqual([]);
+    const denied = run([...FULL().slice(1), assign(CP, '4d97b98b-1d4f-4787-a291-c67834d212e7', SUBNET)], { internalLoadBalancerSubnets: new Map([[cluster().id.toLowerCase(), ['snet-ilb']]]) });
+    expect(denied.findings.map((f) => (f.kind === 'missing-cluster-identity-permission' ? [f.condition, f.scope] : []))).toEqual([
+      ['route-table-in-another-rg', `${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/routeTables/rt`],
+      ['route-table-in-another-rg', `${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/routeTables/rt`],
+      ['internal-lb-in-another-rg', `${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-ilb`],
+    ]);
+  });
   it('an image from an ACR the input does not describe is a warning, not a finding', () => {
     const r = run(FULL(), { inventories: new Map([[cluster().id.toLowerCase(), { pods: [{ namespace: 'a', name: 'p', serviceAccountName: 'd', labels: {}, images: ['unknown.azurecr.io/x:1'] }] }]]) });
     expect(conditions(r)).toEqual([]);

@@ -31,7 +31,7 @@ export interface ClusterIdentityInput {
   readonly registries?: readonly RegistryInfo[];
   /** Registries configured per cluster (lower-case cluster id → registry ids), e.g. from `--attach-acr`. */
   readonly configuredRegistries?: ReadonlyMap<string, readonly string[]>;
-  /** Subnets of internal load balancers per cluster (lower-case cluster id → subnet ids). */
+  /** Subnets of internal load balancers per cluster (lower-case cluster id → subnet ids, or names in the nodes' VNet). */
   readonly internalLoadBalancerSubnets?: ReadonlyMap<string, readonly string[]>;
   /** Only these clusters (default: every cluster of the model). */
   readonly clusters?: readonly AksCluster[];
@@ -270,8 +270,11 @@ export function clusterIdentityFindings(input: ClusterIdentityInput): ClusterIde
         need('nsg-in-another-rg', subnet.networkSecurityGroupId);
       }
     }
-    for (const subnetId of input.internalLoadBalancerSubnets?.get(key) ?? []) {
-      if (inAnotherResourceGroup(cluster, subnetId)) need('internal-lb-in-another-rg', subnetId);
+    for (const subnet of input.internalLoadBalancerSubnets?.get(key) ?? []) {
+      // A bare name (the azure-load-balancer-internal-subnet annotation) is a subnet of the nodes' VNet.
+      const vnet = cluster.agentPoolSubnetIds?.[0]?.replace(/\/subnets\/[^/]+$/i, '');
+      const subnetId = subnet.startsWith('/') ? subnet : vnet === undefined ? undefined : `${vnet}/subnets/${subnet}`;
+      if (subnetId !== undefined && inAnotherResourceGroup(cluster, subnetId)) need('internal-lb-in-another-rg', subnetId);
     }
     const zone = cluster.privateDnsZone;
     if (zone !== undefined && zone.startsWith('/') && inAnotherResourceGroup(cluster, zone)) need('private-dns-zone-in-another-rg', zone);
