@@ -114,6 +114,39 @@ export function whoCanAcross(model: AccessModel, request: AccessRequest, cluster
     const pending: AzureGrant[] = [];
     const seen = new Set<string>();
     const seenPending = new Set<string>();
+    const single = actions[0];
+    if (actions.length === 1 && single !== undefined) {
+      // One action (every non-wildcard request): a holder's own assignments are its grants; only deny
+      // assignments (few) remain to check, so no full evaluation per holder — at tenant scale that evaluation,
+      // over every group assignment of every holder, was most of the time of a cross-plane who-can.
+      const byPrincipal = new Map<string, AzureGrant[]>();
+      for (const holder of model.azure.holders(single, kind, scope)) {
+        if (holder.assignment.state === 'eligible') {
+          if (!seenPending.has(holder.assignment.id.toLowerCase())) pending.push(holder);
+          seenPending.add(holder.assignment.id.toLowerCase());
+          continue;
+        }
+        const key = holder.assignment.principalId.toLowerCase();
+        const list = byPrincipal.get(key) ?? [];
+        list.push(holder);
+        byPrincipal.set(key, list);
+      }
+      for (const grants of byPrincipal.values()) {
+        const first = grants[0];
+        if (first === undefined) continue;
+        const principalId = first.assignment.principalId;
+        const isGroup = first.assignment.principalType === 'Group' || model.entra.principal(principalId)?.kind === 'group';
+        if (isGroup) holderGroups?.add(principalId);
+        const identity = isGroup ? { principalId, groups: [] } : azureIdentityOf(principalId);
+        const d = model.azure.denialsFor(identity, single, kind, scope)[0];
+        if (d !== undefined) {
+          denied.push({ subject: assignmentSubject(first.assignment), reason: `deny assignment "${d.denyAssignment.name}" at ${d.denyAssignment.scope} denies ${d.action}` });
+          continue;
+        }
+        active.push(...grants.map((grant) => ({ holder: grant.assignment, grant })));
+      }
+      return { active, pending };
+    }
     // Every action's holders, not only the first one's: for a wildcard request a principal may hold some
     // actions directly and the rest through its groups (fixed: only holders of the first action were asked).
     for (const action of actions) {

@@ -118,14 +118,33 @@ export function buildAzureRbacIndex(data: AzureRbacData): AzureRbacIndex {
     return out;
   };
 
-  const grantOf = (a: RoleAssignment, action: string, kind: ActionKind, scope: string): Omit<AzureGrant, 'viaGroup'> | undefined => {
-    const role = roles.get(roleDefinitionGuid(a.roleDefinitionId));
-    if (role === undefined || !scopeCovers(a.scope, scope, hierarchy)) return undefined;
-    for (const permission of role.permissions) {
-      const match = permissionGrants(permission, action, kind);
-      if (match !== undefined) return { assignment: a, role, action, matchedBy: match.matchedBy };
+  // What a role grants for an action does not depend on who holds it or where: remember it per role and action.
+  const roleMatches = new Map<string, string | null>();
+  const roleGrants = (role: RoleDefinition, action: string, kind: ActionKind): string | undefined => {
+    const key = `${role.name}\u0000${kind}\u0000${action}`;
+    let matched = roleMatches.get(key);
+    if (matched === undefined) {
+      matched = null;
+      for (const permission of role.permissions) {
+        const match = permissionGrants(permission, action, kind);
+        if (match !== undefined) {
+          matched = match.matchedBy;
+          break;
+        }
+      }
+      roleMatches.set(key, matched);
     }
-    return undefined;
+    return matched ?? undefined;
+  };
+
+  /** `covered`: the caller already knows the assignment's scope covers `scope` (holders looks them up that way). */
+  const grantOf = (a: RoleAssignment, action: string, kind: ActionKind, scope: string, covered = false): Omit<AzureGrant, 'viaGroup'> | undefined => {
+    const role = roles.get(roleDefinitionGuid(a.roleDefinitionId));
+    if (role === undefined) return undefined;
+    const matchedBy = roleGrants(role, action, kind);
+    if (matchedBy === undefined) return undefined;
+    if (!covered && !scopeCovers(a.scope, scope, hierarchy)) return undefined;
+    return { assignment: a, role, action, matchedBy };
   };
 
   const denialsFor = (identity: AzureIdentity, action: string, kind: ActionKind, scope: string): AzureDenial[] => {
@@ -188,7 +207,7 @@ export function buildAzureRbacIndex(data: AzureRbacData): AzureRbacIndex {
     const out: AzureGrant[] = [];
     for (const candidate of new Set(coveringScopes(scope))) {
       for (const a of byScope.get(candidate) ?? []) {
-        const grant = grantOf(a, action, kind, scope);
+        const grant = grantOf(a, action, kind, scope, true);
         if (grant !== undefined) out.push(grant);
       }
     }
