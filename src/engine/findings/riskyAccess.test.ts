@@ -153,6 +153,11 @@ describe('contoso', () => {
   it('get nodes/proxy through the prometheus scraper role', () => {
     expect(who('aks-prod-weu', 'nodes-proxy')).toContain('prometheus');
   });
+  it('an ABAC-conditional grant (grace: cert-manager.io only) is flagged conditional', () => {
+    const grace = findings.filter((f) => f.subject.displayName === 'Grace Hopper');
+    expect(grace.length).toBeGreaterThan(0);
+    expect(grace.every((f) => f.conditional === true)).toBe(true);
+  });
   it('no built-in subject leaks through by default', () => {
     expect(findings.filter((f) => f.subject.name.startsWith('system:') || f.subject.namespace === 'kube-system')).toEqual([]);
   });

@@ -173,6 +173,20 @@ function subjectOf(s: Pick<CrossPlaneSubject, 'kind' | 'name' | 'namespace' | 'o
   };
 }
 
+/** One path per grant: the same assignment or binding rule answering several of a rule's questions is listed once. */
+function pathKey(p: AccessPath): string {
+  switch (p.kind) {
+    case 'rbac':
+      return `rbac\0${p.binding.kind}\0${p.binding.namespace ?? ''}\0${p.binding.name}\0${String(p.ruleIndex)}\0${p.viaGroup?.groupId ?? ''}`;
+    case 'dataAction':
+      return `dataAction\0${p.assignmentId}\0${p.viaGroup?.groupId ?? ''}`;
+    case 'adminCredential':
+      return `adminCredential\0${p.assignmentId}\0${p.viaGroup?.groupId ?? ''}`;
+    default:
+      return JSON.stringify(p);
+  }
+}
+
 const subjectKey = (s: Pick<CrossPlaneSubject, 'kind' | 'name' | 'namespace'>) => `${s.kind}/${s.namespace ?? ''}/${s.name}`;
 
 /** Risky-access findings for each cluster: one per rule and subject, with every path that gives it. */
@@ -188,7 +202,7 @@ export function riskyAccessFindings(model: AccessModel, options: RiskyAccessOpti
         warnings.push(...answer.warnings);
         for (const s of answer.subjects) {
           const entry = bySubject.get(subjectKey(s)) ?? { subject: s, paths: [], namespaces: new Set<string>(), conditional: true };
-          for (const p of s.via) if (!entry.paths.some((q) => JSON.stringify(q) === JSON.stringify(p))) entry.paths.push(p);
+          for (const p of s.via) if (!entry.paths.some((q) => pathKey(q) === pathKey(p))) entry.paths.push(p);
           for (const ns of s.namespaces ?? (request.namespace === '' ? [] : [request.namespace])) entry.namespaces.add(ns);
           entry.conditional = entry.conditional && s.conditional;
           bySubject.set(subjectKey(s), entry);
