@@ -86,6 +86,16 @@ describe('aks-access findings on exported contoso', () => {
     expect(findings.every((f) => f.kind === 'risky-access')).toBe(true);
   });
 
+  it('--include-baseline adds the AKS-managed and bootstrap subjects, marked as baseline', async () => {
+    const run = await cli('findings', '--kind', 'risky', ...contosoArgs, '--cluster', 'aks-payments-prod', '--include-baseline', '-o', 'json');
+    expect(run.code).toBe(0);
+    const { findings } = JSON.parse(run.stdout) as { findings: (FindingJson & { baseline?: boolean; subject: { name: string; namespace?: string } })[] };
+    const baseline = findings.filter((f) => f.baseline === true);
+    expect(baseline.length).toBeGreaterThan(0);
+    expect(baseline.some((f) => f.subject.namespace === 'kube-system' || f.subject.name.startsWith('system:'))).toBe(true);
+    expect(findings.filter((f) => f.baseline !== true).every((f) => f.clusterName === 'aks-payments-prod')).toBe(true);
+  });
+
   it('--cluster narrows; the table names cluster, finding and identity', async () => {
     const run = await cli('findings', ...contosoArgs, '--cluster', 'aks-dev-weu', '--kind', 'cluster-identity');
     expect(run.code).toBe(0);
