@@ -6,6 +6,8 @@ export type PhaseOutcome = (
   | { readonly name: string; readonly ok: true; readonly seconds: number; readonly result: Record<string, unknown> }
   | { readonly name: string; readonly ok: false; readonly seconds: number; readonly error: string }
 ) & {
+  /** When the phase started (a merged results file holds phases of several runs). */
+  readonly date?: string;
   /** 1-minute load average before and after the phase: other work on the machine shows here (2 cores: 2 is full). */
   readonly loadAverage?: { readonly before: number; readonly after: number };
 };
@@ -16,10 +18,13 @@ export interface BenchResults {
   readonly command: string;
   readonly date: string;
   readonly totalSeconds: number;
+  /** Later runs (`--only … --merge`) whose phases replaced or joined this run's. */
+  readonly merged?: readonly { readonly command: string; readonly date: string; readonly seconds: number; readonly phases: readonly string[] }[];
   readonly machine: { readonly cpuModel: string; readonly cores: number; readonly memoryGiB: number; readonly node: string; readonly platform: string };
   readonly phases: readonly PhaseOutcome[];
   readonly method: readonly string[];
-  readonly store: { readonly measured: false; readonly note: string };
+  /** What this run does not measure, and why. */
+  readonly notMeasured: readonly string[];
 }
 
 type Latency = LatencySummary & { readonly asked: number; readonly stoppedByBudget: boolean };
@@ -67,6 +72,40 @@ interface SyncResult {
   readonly compileBindingsPerSecond?: number;
 }
 
+/** The fields of a store phase's result the report reads (bench/phases/store.ts). */
+type StoreLatency = Latency & { readonly serverShare: number };
+interface RoundTrips {
+  readonly requests: number;
+  readonly crossPartition: number;
+  readonly singlePartition: number;
+  readonly queryPlans: number;
+  readonly serverMs: number;
+  readonly requestsList: readonly string[];
+}
+interface StoreResult {
+  readonly phase: 'store';
+  readonly size: string;
+  readonly pipeline: {
+    readonly units: number;
+    readonly clustersCompiled: number;
+    readonly objectsWritten: number;
+    readonly wallMs: number;
+    readonly documentsPerSecond: number;
+    readonly collectAndWriteMs: number;
+    readonly compileStageMs: number;
+    readonly clientCpuMs: number;
+    readonly peakRssMiB: number;
+    readonly rssAtStartMiB: number;
+    readonly cosmosServer: { readonly cpuMs: number; readonly shareOfCpu: number; readonly requests: number; readonly busyMs: number; readonly busyShareOfWall: number };
+    readonly simulatedServer: { readonly cpuMs: number; readonly shareOfCpu: number };
+  };
+  readonly questions: {
+    readonly cluster: { readonly name: string; readonly clusters: number };
+    readonly latency: Readonly<Record<'whoCanCold' | 'canCold' | 'whoCanWarm' | 'canWarm', StoreLatency>>;
+    readonly roundTrips: Readonly<Record<'whoCanCold' | 'whoCanWarm' | 'canCold' | 'canWarm', RoundTrips>>;
+  };
+}
+
 const TARGETS = {
   whoCanP50Ms: 1,
   naiveRatio: 100,
@@ -83,6 +122,8 @@ export const METHOD: readonly string[] = [
   'Cross-plane measurements stop at a time budget and report how many questions were timed ("n of asked"); `whoCanAcross` over every cluster is skipped when one question is estimated (one-cluster p50 × clusters) to exceed twice the budget.',
   'Naive baseline: per question, list every ClusterRole, Role, ClusterRoleBinding and RoleBinding of the cluster from the simulated Kubernetes API over HTTPS with `@kubernetes/client-node` (typed responses, `limit` 500 + `continue`, the four lists in parallel, one client reused), parse, then `naiveWhoCan` / `naiveCan` (test/reference/naiveAuthorizer.ts). Its answers are checked equal to the index\'s. The API server is on loopback in another process: no network latency, so the ratio is a lower bound for a real cluster.',
   'Simulated tenant: served by a child process (bench/sim/simServer.ts) from the same seed; its CPU time and the time inside each router are reported apart from ours ("simulator CPU (share)" = its CPU ÷ (its + ours)). Lists are served 1,000 per page (Kubernetes: the collector\'s chunks of 500). The benchmark wraps its routers without changing a byte of what they serve: ARM lists are computed once per query and then paged (the simulator re-filters every assignment for every page: 45 s per L subscription otherwise), and only the 8 most recently asked clusters\' Kubernetes APIs are kept (the simulator keeps every cluster\'s served JSON: ~10 MB each).',
+  'Store: the whole pipeline — the simulated tenant (its own process) → `runSync` with the real collectors (`unitCollectors` over the SDK clients, 4 units in flight) → `CosmosIndexStore` on the embedded Cosmos DB server (@vercel/cosmosdb-server via `startEmbeddedCosmos`, in its own process: bench/sim/cosmosServer.ts) → every cluster compiled into a stored generation. "Documents" is `runSync`\'s `objectsWritten`. The server\'s share is measured two ways: its process\'s CPU time ÷ (ours + its + the simulator\'s), and the wall time with at least one request in flight at it (each request timed by the `onRequest` hook from the server\'s `request` event to the response\'s `finish`) ÷ the run\'s wall time. The embedded server keeps documents in memory and scans a container for every query (no index): its speed is not a real account\'s, and loopback has no network latency.',
+  'Store questions: `AccessQueries.whoCan` (one cluster) and `can` (an Entra principal of the cluster\'s slice), questions drawn as above from one cluster\'s stored generation. Cold = a fresh `AccessQueries` per question (no model cached: the cluster\'s generation is read and its model built), one question per stored cluster in turn; warm = one `AccessQueries` whose model of the cluster is cached, after 10 untimed questions. Round trips: every request the server receives during one question, recorded by the hook and classified by the Cosmos headers the SDK sets (`x-ms-documentdb-partitionkey` present = one partition; a query without it = cross-partition; query-plan requests counted apart).',
   'Sync whole: `collectTenant` (4 units in flight) then `buildAccessModel`. Sync streaming: the tenant and Entra units, then two lanes each one unit at a time — the subscriptions\' Azure RBAC units, and per subscription its AKS unit then each cluster (collected, compiled, dropped); every snapshot is handed to a store that counts one document per object and sends nothing. Peak RSS is the kernel\'s `maxRSS` of the phase process (the RSS at start, the loaded SDKs and TypeScript, is shown beside it).',
 ];
 
@@ -108,11 +149,13 @@ export function renderMarkdown(results: BenchResults): string {
   const ok = results.phases.filter((p): p is Extract<PhaseOutcome, { ok: true }> => p.ok);
   const engines = ok.map((p) => p.result).filter((r) => r.phase === 'engine') as unknown as EngineResult[];
   const syncs = ok.map((p) => p.result).filter((r) => r.phase === 'sync') as unknown as SyncResult[];
+  const stores = ok.map((p) => p.result).filter((r) => r.phase === 'store') as unknown as StoreResult[];
   const m = results.machine;
   const out: string[] = [];
   out.push(`# aks-access benchmarks (${results.mode} run)`);
   out.push('');
   out.push(`${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}; ${results.date}; \`${results.command}\` took ${results.totalSeconds} s.`);
+  for (const m2 of results.merged ?? []) out.push('', `Phases ${m2.phases.join(', ')}: measured later by \`${m2.command}\` on ${m2.date} (${m2.seconds} s); the rest of the page is the run above.`);
   const loads = results.phases.map((p) => (p.loadAverage === undefined ? undefined : `${p.name} ${p.seconds} s (load ${p.loadAverage.before} → ${p.loadAverage.after})`)).filter((x) => x !== undefined);
   if (loads.length > 0) out.push('', `Phases, each in its own process (1-minute load average before → after; ${m.cores} cores): ${loads.join(', ')}.`);
   out.push('');
@@ -207,6 +250,8 @@ export function renderMarkdown(results: BenchResults): string {
   }
   out.push('');
 
+  for (const st of stores) out.push(...storeSection(st));
+
   const large = engines.find((e) => e.size === 'L') ?? engines.at(-1);
   const largeSync = syncs.find((s) => s.size === 'L' && s.mode === 'streaming') ?? syncs.find((s) => s.mode === 'streaming');
   if (large !== undefined) {
@@ -245,9 +290,69 @@ export function renderMarkdown(results: BenchResults): string {
 
   out.push('## Not measured yet');
   out.push('');
-  out.push(`- ${results.store.note}.`);
+  for (const line of results.notMeasured) out.push(`- ${line}`);
   const failed = results.phases.filter((p) => !p.ok);
   for (const f of failed) out.push(`- phase "${f.name}" failed: ${f.error.split('\n').slice(-3).join(' ')}`);
   out.push('');
   return `${out.join('\n')}\n`;
+}
+
+const share = (x: number): string => `${Math.round(x * 100)} %`;
+
+function roundTripCell(r: RoundTrips): string {
+  return `${r.requests}: ${r.crossPartition} cross-partition, ${r.singlePartition} one-partition, ${r.queryPlans} query plans`;
+}
+
+/** The store phase: the pipeline through the embedded Cosmos server, then questions through AccessQueries. */
+function storeSection(st: StoreResult): string[] {
+  const p = st.pipeline;
+  const q = st.questions;
+  const out: string[] = [];
+  out.push(`## Store: the whole ${st.size} pipeline through the embedded Cosmos DB server (its own process), then questions through the store`);
+  out.push('');
+  out.push(
+    table(
+      ['run', 'units', 'clusters compiled', 'documents written', 'wall (collect + write / compile stage)', 'documents/s', 'our CPU', 'Cosmos server CPU (share)', 'Cosmos busy (share of wall)', 'Cosmos requests', 'simulator CPU (share)', 'peak RSS (at start)'],
+      [
+        [
+          `${st.size}: runSync → CosmosIndexStore → compile`,
+          fmt(p.units),
+          fmt(p.clustersCompiled),
+          fmt(p.objectsWritten),
+          `${seconds(p.wallMs)} s (${seconds(p.collectAndWriteMs)} / ${seconds(p.compileStageMs)} s)`,
+          fmt(p.documentsPerSecond),
+          `${seconds(p.clientCpuMs)} s`,
+          `${seconds(p.cosmosServer.cpuMs)} s (${share(p.cosmosServer.shareOfCpu)})`,
+          `${seconds(p.cosmosServer.busyMs)} s (${share(p.cosmosServer.busyShareOfWall)})`,
+          fmt(p.cosmosServer.requests),
+          `${seconds(p.simulatedServer.cpuMs)} s (${share(p.simulatedServer.shareOfCpu)})`,
+          `${fmt(p.peakRssMiB)} MiB (${fmt(p.rssAtStartMiB)})`,
+        ],
+      ],
+    ),
+  );
+  out.push('');
+  const l = q.latency;
+  const rt = q.roundTrips;
+  out.push(`Questions through \`AccessQueries\` on ${q.cluster.name} (cold: one question per cluster of ${fmt(q.cluster.clusters)} in turn), ms:`);
+  out.push('');
+  out.push(
+    table(
+      ['question', 'p50 / p99 (n)', 'Cosmos busy share of the time', 'Cosmos requests per question'],
+      [
+        ['`whoCan`, one cluster, cold (generation read + model build)', cell(l.whoCanCold), share(l.whoCanCold.serverShare), roundTripCell(rt.whoCanCold)],
+        ['`whoCan`, one cluster, warm (model cached)', cell(l.whoCanWarm), share(l.whoCanWarm.serverShare), roundTripCell(rt.whoCanWarm)],
+        ['`can`, one cluster, cold', cell(l.canCold), share(l.canCold.serverShare), roundTripCell(rt.canCold)],
+        ['`can`, one cluster, warm', cell(l.canWarm), share(l.canWarm.serverShare), roundTripCell(rt.canWarm)],
+      ],
+    ),
+  );
+  out.push('');
+  out.push(`Requests of a cold single-cluster \`whoCan\`, in order: ${rt.whoCanCold.requestsList.join('; ')}. Warm: ${rt.whoCanWarm.requestsList.join('; ')}.`);
+  out.push('');
+  out.push(
+    `A single-cluster question is not yet one partition: \`AccessQueries.select\` lists every cluster's pointer (a cross-partition query over the \`clusters\` container, which also holds every Kubernetes object and generation chunk) and every unit status (cross-partition over \`status\`) on every question, to resolve the cluster's name and its freshness; only the generation itself is read from the cluster's own partition (a pointer point read and a one-partition chunk query), and only when the cached model is older. Resolving by ARM id from the pointer alone, and caching the pointer list and statuses for a few seconds, would make a warm question cost one point read (or none).`,
+  );
+  out.push('');
+  return out;
 }

@@ -1,0 +1,98 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** What the embedded Cosmos server's process sends once it listens. */
+export interface CosmosReady {
+  readonly type: 'ready';
+  readonly endpoint: string;
+  readonly ca: string;
+}
+
+/** One request the server served, as the SDK sent it. */
+export interface CosmosRequestRecord {
+  /** `point read`, `query`, `query plan`, `batch`, `partition key ranges`, `account`, or `METHOD resource`. */
+  readonly kind: string;
+  readonly method: string;
+  readonly container?: string;
+  /** The `x-ms-documentdb-partitionkey` header: set on single-partition operations, absent on cross-partition ones. */
+  readonly partitionKey: string | null;
+  /** A query (or query plan) with no partition key: it spans every partition of its container. */
+  readonly crossPartition: boolean;
+  /** From the server's `request` event to the response's `finish`. */
+  readonly ms: number;
+}
+
+/** The server's cost since the last reset. */
+export interface CosmosStats {
+  readonly type: 'stats';
+  /** CPU time (user + system) of the whole server process. */
+  readonly cpuMs: number;
+  readonly windowMs: number;
+  readonly requests: number;
+  /** Sum over requests of request → response finish (concurrent requests overlap, so it can exceed the window). */
+  readonly handlerMs: number;
+  /** Wall time with at least one request in flight. */
+  readonly busyMs: number;
+  readonly byKind: Readonly<Record<string, number>>;
+  /** Every request of the window, when the reset asked to record them. */
+  readonly records: readonly CosmosRequestRecord[];
+  readonly maxRssBytes: number;
+}
+
+export interface CosmosProcess {
+  readonly endpoint: string;
+  readonly ca: string;
+  reset(record?: boolean): void;
+  stats(): Promise<CosmosStats>;
+  close(): Promise<void>;
+}
+
+const SERVER = fileURLToPath(new URL('../sim/cosmosServer.ts', import.meta.url));
+
+function nextMessage<T extends { type: string }>(child: ChildProcess, type: T['type']): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onMessage = (message: unknown) => {
+      if ((message as { type?: unknown } | null)?.type !== type) return;
+      cleanup();
+      resolve(message as T);
+    };
+    const onExit = (code: number | null) => {
+      cleanup();
+      reject(new Error(`the Cosmos server exited (code ${String(code)}) before sending ${type}`));
+    };
+    const cleanup = () => {
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}
+
+/** Starts the embedded Cosmos DB server (empty, in memory) in a child process. */
+export async function startCosmosProcess(): Promise<CosmosProcess> {
+  const child = fork(SERVER, [], { execArgv: ['--max-old-space-size=8192'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ready = await nextMessage<CosmosReady>(child, 'ready');
+  return {
+    endpoint: ready.endpoint,
+    ca: ready.ca,
+    reset: (record = false) => child.send({ type: 'reset', record }),
+    stats: () => {
+      const reply = nextMessage<CosmosStats>(child, 'stats');
+      child.send({ type: 'stats' });
+      return reply;
+    },
+    close: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => {
+        child.once('exit', () => {
+          resolve();
+        });
+      });
+      child.send({ type: 'close' });
+      const timer = setTimeout(() => child.kill(), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
