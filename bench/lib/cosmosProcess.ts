@@ -1,4 +1,5 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
+import { nextMessage } from './nextMessage.ts';
 import { fileURLToPath } from 'node:url';
 
 /** What the embedded Cosmos server's process sends once it listens. */
@@ -49,36 +50,17 @@ export interface CosmosProcess {
 
 const SERVER = fileURLToPath(new URL('../sim/cosmosServer.ts', import.meta.url));
 
-function nextMessage<T extends { type: string }>(child: ChildProcess, type: T['type']): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onMessage = (message: unknown) => {
-      if ((message as { type?: unknown } | null)?.type !== type) return;
-      cleanup();
-      resolve(message as T);
-    };
-    const onExit = (code: number | null) => {
-      cleanup();
-      reject(new Error(`the Cosmos server exited (code ${String(code)}) before sending ${type}`));
-    };
-    const cleanup = () => {
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-    };
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-  });
-}
 
 /** Starts the embedded Cosmos DB server (empty, in memory) in a child process. */
 export async function startCosmosProcess(): Promise<CosmosProcess> {
   const child = fork(SERVER, [], { execArgv: ['--max-old-space-size=8192'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const ready = await nextMessage<CosmosReady>(child, 'ready');
+  const ready = await nextMessage<CosmosReady>(child, 'ready', 'the Cosmos server');
   return {
     endpoint: ready.endpoint,
     ca: ready.ca,
     reset: (record = false) => child.send({ type: 'reset', record }),
     stats: () => {
-      const reply = nextMessage<CosmosStats>(child, 'stats');
+      const reply = nextMessage<CosmosStats>(child, 'stats', 'the Cosmos server');
       child.send({ type: 'stats' });
       return reply;
     },

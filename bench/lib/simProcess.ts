@@ -1,4 +1,5 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
+import { nextMessage } from './nextMessage.ts';
 import { fileURLToPath } from 'node:url';
 import type { RouterTime } from '../sim/simRouters.ts';
 
@@ -30,25 +31,6 @@ export interface SimProcess extends Omit<SimReady, 'type'> {
 
 const SERVER = fileURLToPath(new URL('../sim/simServer.ts', import.meta.url));
 
-function nextMessage<T extends { type: string }>(child: ChildProcess, type: T['type']): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onMessage = (message: unknown) => {
-      if ((message as { type?: unknown } | null)?.type !== type) return;
-      cleanup();
-      resolve(message as T);
-    };
-    const onExit = (code: number | null) => {
-      cleanup();
-      reject(new Error(`the simulated tenant exited (code ${String(code)}) before sending ${type}`));
-    };
-    const cleanup = () => {
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-    };
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-  });
-}
 
 /**
  * Starts the simulated tenant of a benchmark size in a child process (generated from the same seed as the
@@ -56,7 +38,7 @@ function nextMessage<T extends { type: string }>(child: ChildProcess, type: T['t
  */
 export async function startSimProcess(size: string, pageSize: number): Promise<SimProcess> {
   const child = fork(SERVER, [size, String(pageSize)], { execArgv: ['--max-old-space-size=8192'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const ready = await nextMessage<SimReady>(child, 'ready');
+  const ready = await nextMessage<SimReady>(child, 'ready', 'the simulated tenant');
   return {
     tenantId: ready.tenantId,
     armUrl: ready.armUrl,
@@ -66,7 +48,7 @@ export async function startSimProcess(size: string, pageSize: number): Promise<S
     generateMs: ready.generateMs,
     reset: () => child.send({ type: 'reset' }),
     stats: () => {
-      const reply = nextMessage<SimStats>(child, 'stats');
+      const reply = nextMessage<SimStats>(child, 'stats', 'the simulated tenant');
       child.send({ type: 'stats' });
       return reply;
     },
