@@ -1,0 +1,85 @@
+import { expandPaths, parseFile } from '../../manifests/readManifestFiles.ts';
+import { clusterKey } from '../../engine/access/accessModel.ts';
+import { clusterIdentityFindings } from '../../engine/findings/clusterIdentityFindings.ts';
+import { riskyAccessFindings } from '../../engine/findings/riskyAccess.ts';
+import type { Finding, FindingCategory } from '../../engine/findings/Finding.ts';
+import type { K8sPod } from '../../model/k8sInventory.ts';
+import { extractInternalLoadBalancerSubnets, extractNetworkAndRegistries, extractPods } from '../../normalize/extractFindingsInputs.ts';
+import { loadAccessModel } from '../crossPlane/loadAccessModel.ts';
+
+export interface OfflineFindingsOptions {
+  /** `az` exports (files or directories). */
+  readonly azureFiles: readonly string[];
+  /** `[CLUSTER=]PATH` manifests, attached to clusters the way loadAccessModel attaches them. */
+  readonly fromFiles: readonly string[];
+  /** `--cluster NAME|ID` (none: every cluster). */
+  readonly clusters?: readonly string[];
+  /** Categories to compute (none: all). */
+  readonly kinds?: readonly FindingCategory[];
+  readonly includeBaseline?: boolean;
+}
+
+export interface OfflineFindings {
+  readonly findings: readonly Finding[];
+  readonly warnings: readonly string[];
+}
+
+async function documentsOf(paths: readonly string[]) {
+  if (paths.length === 0) return [];
+  const documents = [];
+  for (const file of await expandPaths(paths)) documents.push(...(await parseFile(file)));
+  return documents;
+}
+
+function splitClusterPath(arg: string): [string | undefined, string] {
+  const eq = arg.indexOf('=');
+  if (eq <= 0 || arg.slice(0, eq).includes('/')) return [undefined, arg];
+  return [arg.slice(0, eq), arg.slice(eq + 1)];
+}
+
+/** Findings offline: cluster-identity gaps and risky access from az exports and manifests. */
+export async function offlineFindings(options: OfflineFindingsOptions): Promise<OfflineFindings> {
+  const { azureFiles, fromFiles } = options;
+  const kinds = options.kinds ?? [];
+  const wanted = (k: FindingCategory) => kinds.length === 0 || kinds.includes(k);
+  const loaded = await loadAccessModel(fromFiles, azureFiles, options.clusters ?? []);
+  const warnings = [...loaded.warnings];
+  const findings: Finding[] = [];
+
+  if (wanted('cluster-identity')) {
+    const { subnets, registries } = extractNetworkAndRegistries(await documentsOf(azureFiles));
+    // Pods per cluster, attached the way loadAccessModel attaches manifests.
+    const pods = new Map<string, K8sPod[]>();
+    const ilbSubnets = new Map<string, string[]>();
+    for (const arg of fromFiles) {
+      const [name, path] = splitClusterPath(arg);
+      const cluster =
+        name !== undefined
+          ? loaded.model.clusters.find((c) => c.name.toLowerCase() === name.toLowerCase() || c.id.toLowerCase() === name.toLowerCase())
+          : loaded.clusters.length === 1
+            ? loaded.clusters[0]
+            : undefined;
+      if (cluster === undefined) continue;
+      const documents = await documentsOf([path]);
+      pods.set(clusterKey(cluster.id), [...(pods.get(clusterKey(cluster.id)) ?? []), ...extractPods(documents)]);
+      ilbSubnets.set(clusterKey(cluster.id), [...(ilbSubnets.get(clusterKey(cluster.id)) ?? []), ...extractInternalLoadBalancerSubnets(documents)]);
+    }
+    const result = clusterIdentityFindings({
+      model: loaded.model,
+      clusters: loaded.clusters,
+      subnets,
+      registries,
+      inventories: new Map([...pods].map(([k, v]) => [k, { pods: v }])),
+      internalLoadBalancerSubnets: ilbSubnets,
+    });
+    findings.push(...result.findings);
+    warnings.push(...result.warnings);
+  }
+  if (wanted('risky')) {
+    const result = riskyAccessFindings(loaded.model, { clusters: loaded.clusters, includeBaseline: options.includeBaseline === true });
+    findings.push(...result.findings);
+    warnings.push(...result.warnings);
+  }
+  // Pods in the manifests are read here (their images), not by the RBAC loader: its "skipped Pod" notes are noise.
+  return { findings, warnings: warnings.filter((w) => !/^skipped \d+ object\(s\) that are not RBAC objects \(Pod: \d+\)$/.test(w)) };
+}
