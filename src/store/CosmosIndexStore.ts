@@ -8,6 +8,9 @@ import type { RbacObjects } from '../model/k8sRbac.ts';
 import { CONTAINERS, DATABASE_ID, type ContainerName } from './containers.ts';
 import { idPart } from './documentIds.ts';
 import { DEFAULT_MAX_CHUNK_BYTES, generationDigest, joinGeneration, splitGeneration, type GenerationChunk } from './generationChunks.ts';
+import type { AccessDigest } from '../engine/changes/accessDigest.ts';
+import { joinDigest, splitDigest, type DigestChunk } from './digestChunks.ts';
+import type { AccessDigestRecord } from './IndexStore.ts';
 import { unitId, type ClusterGeneration, type IndexStore, type UnitKey, type UnitSnapshot, type UnitStatus, type WriteResult } from './IndexStore.ts';
 import { DOC, documentUnit, snapshotDocuments, unitPartition, type DocType, type PlannedDocument } from './snapshotDocuments.ts';
 
@@ -30,7 +33,30 @@ const QUERY = {
     'SELECT c.id FROM c WHERE c.clusterId = @clusterId AND c.type = @type AND c.generation <= @generation AND (c.generation != @generation OR c.digest != @digest) AND NOT IS_DEFINED(c.ttl)',
   clusterPointers: 'SELECT c.armId, c.name, c.generation, c.compiledAt FROM c WHERE c.type = @type',
   unitStatus: 'SELECT * FROM c WHERE c.type = @type',
+  // Chunk 0 is written last: a generation's digest is there once its first chunk is.
+  latestDigestAt:
+    'SELECT TOP 1 c.generation, c.compiledAt, c.chunks FROM c WHERE c.clusterId = @clusterId AND c.type = @type AND c["index"] = 0 AND c.compiledAt <= @at ORDER BY c.compiledAt DESC',
+  digestChunks: 'SELECT c["index"], c.header, c.principals, c.rules FROM c WHERE c.clusterId = @clusterId AND c.type = @type AND c.generation = @generation',
 } as const;
+
+/** Access digests kept as history (one set of chunk documents per generation, in the cluster's partition). */
+const ACCESS_DIGEST_TYPE = 'accessDigest';
+/** Default history TTL: 90 days. */
+const DEFAULT_HISTORY_TTL_SECONDS = 90 * 24 * 3600;
+
+interface DigestChunkDocument extends DigestChunk {
+  readonly id: string;
+  readonly type: typeof ACCESS_DIGEST_TYPE;
+  readonly clusterId: string;
+  readonly unit: string;
+  readonly runId: string;
+  readonly generation: string;
+  readonly compiledAt: string;
+  readonly index: number;
+  readonly chunks: number;
+  readonly header: Pick<AccessDigest, 'version' | 'clusterId' | 'clusterName'>;
+  readonly ttl: number;
+}
 
 const POINTER_ID = 'pointer';
 /** Transactional batch limits (Cosmos: 100 operations, 2 MB per request). */
@@ -62,6 +88,8 @@ export interface CosmosIndexStoreOptions {
   readonly concurrency?: number;
   /** Called after each chunk of a generation is written, before the pointer flips (tests read in between). */
   readonly onGenerationChunkWritten?: (event: GenerationChunkEvent) => void | Promise<void>;
+  /** Seconds access-digest history is kept (default 90 days: ACCESS_HISTORY_TTL_DAYS). */
+  readonly historyTtlSeconds?: number;
 }
 
 interface PointerDocument {
@@ -143,6 +171,7 @@ export class CosmosIndexStore implements IndexStore {
   private readonly bulkOperations: number;
   private readonly concurrency: number;
   private readonly onGenerationChunkWritten: CosmosIndexStoreOptions['onGenerationChunkWritten'];
+  private readonly historyTtlSeconds: number;
 
   constructor(client: CosmosClient, options: CosmosIndexStoreOptions = {}) {
     const database = client.database(options.databaseId ?? DATABASE_ID);
@@ -159,6 +188,7 @@ export class CosmosIndexStore implements IndexStore {
     this.bulkOperations = Math.max(1, options.bulkOperations ?? 1000);
     this.concurrency = Math.max(1, options.concurrency ?? 8);
     this.onGenerationChunkWritten = options.onGenerationChunkWritten;
+    this.historyTtlSeconds = options.historyTtlSeconds ?? DEFAULT_HISTORY_TTL_SECONDS;
   }
 
   // ---- unit snapshots -------------------------------------------------------------------------------------
@@ -422,6 +452,69 @@ export class CosmosIndexStore implements IndexStore {
     return rows
       .map((r) => ({ clusterId: r.armId, name: r.name, generation: r.generation, compiledAt: r.compiledAt }))
       .sort((a, b) => (a.clusterId.toLowerCase() < b.clusterId.toLowerCase() ? -1 : 1));
+  }
+
+  // ---- access history -------------------------------------------------------------------------------------
+
+  /**
+   * Writes the digest as chunk documents in the cluster's partition, each with the history `ttl`; chunk 0 last,
+   * so a reader that finds chunk 0 finds them all. Ids are per generation: rewriting a generation's digest
+   * overwrites it.
+   */
+  async writeAccessDigest(clusterId: string, generation: string, compiledAt: string, digest: AccessDigest): Promise<void> {
+    const key = clusterKey(clusterId);
+    const chunks = splitDigest(digest, this.maxChunkBytes);
+    const document = (chunk: DigestChunk, index: number): DigestChunkDocument => ({
+      id: `digest|${idPart(generation)}|${index}`,
+      type: ACCESS_DIGEST_TYPE,
+      clusterId: key,
+      unit: `history|cluster:${key}`,
+      runId: generation,
+      generation,
+      compiledAt,
+      index,
+      chunks: chunks.length,
+      header: { version: digest.version, clusterId: digest.clusterId, clusterName: digest.clusterName },
+      principals: chunk.principals,
+      rules: chunk.rules,
+      ttl: this.historyTtlSeconds,
+    });
+    await forEachBounded(chunks.slice(1), this.concurrency, async (chunk, i) => {
+      await this.containers.clusters.items.upsert(document(chunk, i + 1));
+    });
+    await this.containers.clusters.items.upsert(document(chunks[0] ?? { principals: [], rules: [] }, 0));
+  }
+
+  async readAccessDigestAt(clusterId: string, atOrBefore: string): Promise<AccessDigestRecord | undefined> {
+    const key = clusterKey(clusterId);
+    const [latest] = await this.query<{ generation: string; compiledAt: string; chunks: number }>(
+      'clusters',
+      QUERY.latestDigestAt,
+      [
+        { name: '@clusterId', value: key },
+        { name: '@type', value: ACCESS_DIGEST_TYPE },
+        { name: '@at', value: atOrBefore },
+      ],
+      key,
+    );
+    if (latest === undefined) return undefined;
+    const rows = await this.query<DigestChunk & { index: number; header: DigestChunkDocument['header'] }>(
+      'clusters',
+      QUERY.digestChunks,
+      [
+        { name: '@clusterId', value: key },
+        { name: '@type', value: ACCESS_DIGEST_TYPE },
+        { name: '@generation', value: latest.generation },
+      ],
+      key,
+    );
+    const byIndex = new Map(rows.map((r) => [r.index, r]));
+    const ordered = Array.from({ length: latest.chunks }, (_, i) => byIndex.get(i));
+    const header = byIndex.get(0)?.header;
+    if (header === undefined || !ordered.every((c) => c !== undefined)) {
+      throw new Error(`cluster ${clusterId}: the access digest of generation ${latest.generation} names ${latest.chunks} chunks, ${byIndex.size} found`);
+    }
+    return { clusterId: header.clusterId, generation: latest.generation, compiledAt: latest.compiledAt, digest: joinDigest(header, ordered) };
   }
 
   // ---- plumbing -------------------------------------------------------------------------------------------

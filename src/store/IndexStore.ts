@@ -4,6 +4,7 @@ import type { AksClustersCollection } from '../collectors/aks-clusters/transform
 import type { K8sCollection } from '../collectors/k8s-rbac/transform.ts';
 import type { EntraDirectory } from '../model/entra.ts';
 import type { CollectorFailureKind } from '../collectors/CollectorError.ts';
+import type { AccessDigest } from '../engine/changes/accessDigest.ts';
 
 /*
  * The index's contract: what sync writes and what the API reads. One implementation on Cosmos DB
@@ -87,4 +88,20 @@ export interface IndexStore {
   /** The generation the cluster's pointer names (a single-partition read); undefined before the first compile. */
   readCurrentGeneration(clusterId: string): Promise<ClusterGeneration | undefined>;
   listClusterGenerations(): Promise<{ clusterId: string; name: string; generation: string; compiledAt: string }[]>;
+  /**
+   * Keeps the access digest of a generation as history (in the cluster's partition, expiring after the history
+   * TTL), so changes between any two compiles can be told after the generations themselves are gone.
+   */
+  writeAccessDigest(clusterId: string, generation: string, compiledAt: string, digest: AccessDigest): Promise<void>;
+  /** The latest digest of the cluster compiled at or before `atOrBefore` (ISO 8601; a single-partition query); undefined if none. */
+  readAccessDigestAt(clusterId: string, atOrBefore: string): Promise<AccessDigestRecord | undefined>;
+}
+
+/** One generation's access digest, as history keeps it. */
+export interface AccessDigestRecord {
+  readonly clusterId: string;
+  readonly generation: string;
+  /** ISO 8601. */
+  readonly compiledAt: string;
+  readonly digest: AccessDigest;
 }

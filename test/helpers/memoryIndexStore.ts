@@ -4,6 +4,8 @@
  * counts documents the way a document store would, so written/deleted are meaningful, and it can be told to
  * fail a write to show what a store failure does to a unit.
  */
+import type { AccessDigest } from '../../src/engine/changes/accessDigest.ts';
+import type { AccessDigestRecord } from '../../src/store/IndexStore.ts';
 import { clusterKey, type AccessModelInput } from '../../src/engine/access/accessModel.ts';
 import { unitId, type ClusterGeneration, type IndexStore, type UnitKey, type UnitSnapshot, type UnitStatus, type WriteResult } from '../../src/store/IndexStore.ts';
 
@@ -135,6 +137,21 @@ export class MemoryIndexStore implements IndexStore {
         return g === undefined ? [] : [{ clusterId: g.clusterId, name: g.input.clusters[0]?.name ?? '', generation: g.generation, compiledAt: g.compiledAt }];
       }),
     );
+  }
+
+  private readonly digests = new Map<string, AccessDigestRecord[]>();
+
+  writeAccessDigest(clusterId: string, generation: string, compiledAt: string, digest: AccessDigest): Promise<void> {
+    const key = clusterKey(clusterId);
+    const kept = (this.digests.get(key) ?? []).filter((r) => r.generation !== generation);
+    kept.push({ clusterId, generation, compiledAt, digest: structuredClone(digest) });
+    this.digests.set(key, kept);
+    return Promise.resolve();
+  }
+
+  readAccessDigestAt(clusterId: string, atOrBefore: string): Promise<AccessDigestRecord | undefined> {
+    const candidates = (this.digests.get(clusterKey(clusterId)) ?? []).filter((r) => r.compiledAt <= atOrBefore);
+    return Promise.resolve(candidates.reduce<AccessDigestRecord | undefined>((best, r) => (best === undefined || r.compiledAt > best.compiledAt ? r : best), undefined));
   }
 
   /** Every unit's documents (key → run id), for tests that compare the whole store. */
