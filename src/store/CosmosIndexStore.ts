@@ -11,7 +11,9 @@ import { DEFAULT_MAX_CHUNK_BYTES, generationDigest, joinGeneration, splitGenerat
 import type { AccessDigest } from '../engine/changes/accessDigest.ts';
 import { joinDigest, splitDigest, type DigestChunk } from './digestChunks.ts';
 import type { AccessDigestRecord } from './IndexStore.ts';
-import { unitId, type ClusterGeneration, type IndexStore, type UnitKey, type UnitSnapshot, type UnitStatus, type WriteResult } from './IndexStore.ts';
+import { unitId, type ClusterGeneration, type IndexStore, type TenantInput, type UnitKey, type UnitSnapshot, type UnitStatus, type WriteResult } from './IndexStore.ts';
+import type { AksRegistry, AksSubnet } from '../collectors/aks-clusters/transform.ts';
+import type { ClusterFindings } from '../engine/findings/findingsForCluster.ts';
 import { DOC, documentUnit, snapshotDocuments, unitPartition, type DocType, type PlannedDocument } from './snapshotDocuments.ts';
 
 /*
@@ -59,6 +61,8 @@ interface DigestChunkDocument extends DigestChunk {
 }
 
 const POINTER_ID = 'pointer';
+/** The generation's findings, stored beside the input's own fields in its chunks. */
+const FINDINGS_FIELD = 'findings';
 /** Transactional batch limits (Cosmos: 100 operations, 2 MB per request). */
 const BATCH_OPERATIONS = 100;
 const BATCH_BYTES = 1_500_000;
@@ -254,8 +258,8 @@ export class CosmosIndexStore implements IndexStore {
 
   // ---- the tenant, for compiling --------------------------------------------------------------------------
 
-  async readTenantInput(): Promise<AccessModelInput> {
-    const tenantTypes: DocType[] = [DOC.cluster, DOC.roleDefinition, DOC.roleAssignment, DOC.denyAssignment, DOC.scopeParent];
+  async readTenantInput(): Promise<TenantInput> {
+    const tenantTypes: DocType[] = [DOC.cluster, DOC.roleDefinition, DOC.roleAssignment, DOC.denyAssignment, DOC.scopeParent, DOC.subnet, DOC.registry];
     const principalTypes: DocType[] = [DOC.user, DOC.group, DOC.servicePrincipal];
     const kubernetesTypes: DocType[] = [DOC.k8sRole, DOC.k8sBinding, DOC.k8sNamespace, DOC.k8sServiceAccount, DOC.k8sPod, DOC.snapshot];
     const [tenantRows, principalRows, membershipRows, kubernetesRows] = await Promise.all([
@@ -311,6 +315,7 @@ export class CosmosIndexStore implements IndexStore {
         groups: principalsOf<Omit<EntraGroup, 'memberIds'>>(DOC.group).map((g): EntraGroup => ({ ...g, memberIds: memberIdsOf(g.id) })),
         servicePrincipals: principalsOf<EntraServicePrincipal>(DOC.servicePrincipal),
       },
+      network: { subnets: tenantOf<AksSubnet>(DOC.subnet), registries: tenantOf<AksRegistry>(DOC.registry) },
     };
   }
 
@@ -327,7 +332,9 @@ export class CosmosIndexStore implements IndexStore {
   async writeGeneration(generation: ClusterGeneration): Promise<void> {
     const key = clusterKey(generation.clusterId);
     const clusters = this.containers.clusters;
-    const chunks = splitGeneration(generation.input, this.maxChunkBytes);
+    // The findings travel in the chunks as one more top-level field of the input (split off again on read).
+    const stored = generation.findings === undefined ? generation.input : ({ ...generation.input, [FINDINGS_FIELD]: generation.findings } as AccessModelInput);
+    const chunks = splitGeneration(stored, this.maxChunkBytes);
     const digest = generationDigest(chunks);
     const unit = `compile|cluster:${key}`;
     const name = generation.input.clusters.find((c) => clusterKey(c.id) === key)?.name ?? generation.clusterId.split('/').pop() ?? generation.clusterId;
@@ -439,7 +446,8 @@ export class CosmosIndexStore implements IndexStore {
       found = byIndex.size;
       const ordered = Array.from({ length: pointer.chunks }, (_, i) => byIndex.get(i));
       if (ordered.every((c) => c !== undefined)) {
-        return { clusterId: pointer.armId, generation: pointer.generation, compiledAt: pointer.compiledAt, input: joinGeneration(ordered) };
+        const { [FINDINGS_FIELD]: findings, ...input } = joinGeneration(ordered) as AccessModelInput & { [FINDINGS_FIELD]?: ClusterFindings };
+        return { clusterId: pointer.armId, generation: pointer.generation, compiledAt: pointer.compiledAt, input, ...(findings === undefined ? {} : { findings }) };
       }
     }
     throw new Error(`cluster ${clusterId}: generation ${pointer?.generation ?? '?'} names ${pointer?.chunks ?? 0} chunks, ${found} found`);

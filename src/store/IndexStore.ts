@@ -5,6 +5,8 @@ import type { K8sCollection } from '../collectors/k8s-rbac/transform.ts';
 import type { EntraDirectory } from '../model/entra.ts';
 import type { CollectorFailureKind } from '../collectors/CollectorError.ts';
 import type { AccessDigest } from '../engine/changes/accessDigest.ts';
+import type { ClusterFindings } from '../engine/findings/findingsForCluster.ts';
+import type { RegistryInfo, SubnetInfo } from '../engine/findings/clusterIdentityFindings.ts';
 
 /*
  * The index's contract: what sync writes and what the API reads. One implementation on Cosmos DB
@@ -60,6 +62,14 @@ export interface ClusterGeneration {
   readonly compiledAt: string;
   /** The cluster's slice of the tenant: the cluster, its Kubernetes RBAC, the Azure RBAC and Entra objects that reach it. */
   readonly input: AccessModelInput;
+  /** The cluster's findings (findingsForCluster), computed when the generation is compiled; absent in generations compiled before. */
+  readonly findings?: ClusterFindings;
+}
+
+/** The tenant as readTenantInput returns it: the engine's input plus what the cluster-identity findings read. */
+export interface TenantInput extends AccessModelInput {
+  /** Subnets and registries from the aks-clusters snapshots (absent from stores that do not keep them). */
+  readonly network?: { readonly subnets: readonly SubnetInfo[]; readonly registries: readonly RegistryInfo[] };
 }
 
 export interface WriteResult {
@@ -82,7 +92,7 @@ export interface IndexStore {
   readUnitStatus?(unit: UnitKey): Promise<UnitStatus | undefined>;
   listUnitStatus(): Promise<UnitStatus[]>;
   /** Everything the last good snapshots hold, as the engine's input (for compiling). */
-  readTenantInput(): Promise<AccessModelInput>;
+  readTenantInput(): Promise<TenantInput>;
   /** Writes a new generation for a cluster and, only once every document of it is written, flips the cluster's pointer to it. */
   writeGeneration(generation: ClusterGeneration): Promise<void>;
   /** The generation the cluster's pointer names (a single-partition read); undefined before the first compile. */

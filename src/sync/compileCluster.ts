@@ -1,7 +1,7 @@
-import type { AccessModelInput } from '../engine/access/accessModel.ts';
 import { clusterKey } from '../engine/access/accessModel.ts';
 import { sliceForCluster } from '../engine/access/sliceForCluster.ts';
-import type { ClusterGeneration } from '../store/IndexStore.ts';
+import { clusterIdentityPrincipals, findingsForCluster, withPrincipalGrants } from '../engine/findings/findingsForCluster.ts';
+import type { ClusterGeneration, TenantInput } from '../store/IndexStore.ts';
 import type { SyncDeps } from './SyncDeps.ts';
 import { newGenerationId } from './syncIds.ts';
 import { clusterUnit } from './units.ts';
@@ -19,16 +19,19 @@ type CompileDeps = Pick<SyncDeps, 'store' | 'now' | 'newId'>;
  * the cluster's pointer. `compiledAt` is taken before the input is read, so a generation includes every unit
  * write that finished before its `compiledAt`. A cluster the tenant no longer has is skipped.
  */
-export async function compileCluster(clusterId: string, deps: CompileDeps, input?: AccessModelInput): Promise<CompileResult> {
+export async function compileCluster(clusterId: string, deps: CompileDeps, input?: TenantInput): Promise<CompileResult> {
   const started = deps.now();
   const tenant = input ?? (await deps.store.readTenantInput());
   const cluster = tenant.clusters.find((c) => clusterKey(c.id) === clusterKey(clusterId));
   if (cluster === undefined) return { clusterId, state: 'skipped', reason: 'the cluster is not in the stored tenant (no aks-clusters snapshot lists it)' };
+  const slice = sliceForCluster(tenant, cluster.id);
   const generation: ClusterGeneration = {
     clusterId: cluster.id,
     generation: newGenerationId(started, deps.newId()),
     compiledAt: new Date(started).toISOString(),
-    input: sliceForCluster(tenant, cluster.id),
+    input: slice,
+    // Findings are computed here, once per generation, so asking for them reads one partition.
+    findings: findingsForCluster(withPrincipalGrants(slice, tenant, clusterIdentityPrincipals(cluster)), cluster.id, tenant.network ?? {}),
   };
   await deps.store.writeGeneration(generation);
   return { clusterId: cluster.id, state: 'compiled', generation: generation.generation, compiledAt: generation.compiledAt, durationMs: deps.now() - started };

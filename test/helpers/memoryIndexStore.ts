@@ -6,8 +6,8 @@
  */
 import type { AccessDigest } from '../../src/engine/changes/accessDigest.ts';
 import type { AccessDigestRecord } from '../../src/store/IndexStore.ts';
-import { clusterKey, type AccessModelInput } from '../../src/engine/access/accessModel.ts';
-import { unitId, type ClusterGeneration, type IndexStore, type UnitKey, type UnitSnapshot, type UnitStatus, type WriteResult } from '../../src/store/IndexStore.ts';
+import { clusterKey } from '../../src/engine/access/accessModel.ts';
+import { unitId, type ClusterGeneration, type IndexStore, type TenantInput, type UnitKey, type UnitSnapshot, type UnitStatus, type WriteResult } from '../../src/store/IndexStore.ts';
 
 interface StoredUnit {
   readonly unit: UnitKey;
@@ -91,7 +91,7 @@ export class MemoryIndexStore implements IndexStore {
     return Promise.resolve([...this.statuses.values()].map((s) => structuredClone(s)));
   }
 
-  readTenantInput(): Promise<AccessModelInput> {
+  readTenantInput(): Promise<TenantInput> {
     const stored = [...this.units.values()].map((u) => u.snapshot);
     const byId = <T extends { id: string }>(items: readonly T[]) => [...new Map(items.map((i) => [i.id.toLowerCase(), i])).values()];
     const azure = stored.flatMap((s) => (s.source === 'azure-rbac' ? [s.data.azure] : []));
@@ -110,6 +110,10 @@ export class MemoryIndexStore implements IndexStore {
           hierarchy: tenantAzure?.source === 'azure-rbac' ? tenantAzure.data.azure.hierarchy : [],
         },
         entra: entra?.source === 'entra' ? entra.data : { users: [], groups: [], servicePrincipals: [] },
+        network: {
+          subnets: byId(stored.flatMap((s) => (s.source === 'aks-clusters' ? s.data.subnets : []))),
+          registries: byId(stored.flatMap((s) => (s.source === 'aks-clusters' ? s.data.registries : []))),
+        },
       }),
     );
   }

@@ -1,0 +1,95 @@
+import type { AksCluster } from '../../model/aksCluster.ts';
+import type { EntraPrincipal } from '../../model/entra.ts';
+import type { K8sPod } from '../../model/k8sInventory.ts';
+import { buildAccessModel, clusterKey, type AccessModelInput } from '../access/accessModel.ts';
+import { roleDefinitionGuid } from '../azure/azureRbacIndex.ts';
+import { buildEntraIndex } from '../entra/entraIndex.ts';
+import { clusterIdentityFindings, type RegistryInfo, type SubnetInfo } from './clusterIdentityFindings.ts';
+import type { Finding } from './Finding.ts';
+import { riskyAccessFindings } from './riskyAccess.ts';
+
+/** What the cluster-identity check reads besides the cluster's slice: the network and registries it sits on. */
+export interface ClusterNetworkInput {
+  /** Subnets (at least the cluster's agent-pool subnets) with their route tables and NSGs. */
+  readonly subnets?: readonly SubnetInfo[];
+  /** Container registries of the tenant: pod images on their login servers name the registries the kubelet pulls from. */
+  readonly registries?: readonly RegistryInfo[];
+  /** Subnets of the cluster's internal load balancers (ids, or names in the nodes' VNet). */
+  readonly internalLoadBalancerSubnets?: readonly string[];
+}
+
+export interface ClusterFindings {
+  readonly findings: readonly Finding[];
+  /** Checks that could not be made (a subnet or registry the input does not describe, an unknown identity). */
+  readonly warnings: readonly string[];
+}
+
+/** The principal ids of the cluster's control-plane and kubelet identities (those the input names). */
+export function clusterIdentityPrincipals(cluster: AksCluster): string[] {
+  const ids = [cluster.identity?.principalId, ...(cluster.identity?.userAssigned ?? []).map((u) => u.principalId), cluster.kubeletIdentity?.objectId];
+  return ids.filter((id): id is string => id !== undefined && id !== '');
+}
+
+/**
+ * The slice plus the Azure RBAC of some principals wherever it is: their role assignments and those of their
+ * groups (at any scope), every deny assignment, the roles used, and the principals and groups themselves.
+ * A cluster's slice holds only what touches the cluster's scope, but its identities need permissions on
+ * subnets, route tables, registries and DNS zones elsewhere.
+ */
+export function withPrincipalGrants(slice: AccessModelInput, tenant: AccessModelInput, principalIds: readonly string[]): AccessModelInput {
+  if (principalIds.length === 0) return slice;
+  const entra = buildEntraIndex(tenant.entra);
+  const holders = new Set<string>();
+  for (const id of principalIds) {
+    holders.add(id.toLowerCase());
+    for (const g of entra.groupsOf(id)) holders.add(g.groupId.toLowerCase());
+  }
+  const seen = new Set(slice.azure.roleAssignments.map((a) => a.id.toLowerCase()));
+  const roleAssignments = [...slice.azure.roleAssignments, ...tenant.azure.roleAssignments.filter((a) => holders.has(a.principalId.toLowerCase()) && !seen.has(a.id.toLowerCase()))];
+  const seenDeny = new Set(slice.azure.denyAssignments.map((d) => d.id.toLowerCase()));
+  const denyAssignments = [...slice.azure.denyAssignments, ...tenant.azure.denyAssignments.filter((d) => !seenDeny.has(d.id.toLowerCase()))];
+  const usedRoles = new Set(roleAssignments.map((a) => roleDefinitionGuid(a.roleDefinitionId)));
+  const roleDefinitions = tenant.azure.roleDefinitions.filter((r) => usedRoles.has(roleDefinitionGuid(r.name !== '' ? r.name : r.id)));
+  const add = <T extends EntraPrincipal>(have: readonly T[], all: readonly T[]): T[] => {
+    const known = new Set(have.map((p) => p.id.toLowerCase()));
+    return [...have, ...all.filter((p) => holders.has(p.id.toLowerCase()) && !known.has(p.id.toLowerCase()))];
+  };
+  return {
+    ...slice,
+    azure: { ...slice.azure, roleAssignments, denyAssignments, roleDefinitions },
+    entra: {
+      users: add(slice.entra.users, tenant.entra.users),
+      groups: add(slice.entra.groups, tenant.entra.groups),
+      servicePrincipals: add(slice.entra.servicePrincipals, tenant.entra.servicePrincipals),
+    },
+  };
+}
+
+/**
+ * Every finding of one cluster: `input` is its slice (sliceForCluster: the cluster, its Kubernetes objects
+ * with the pods, the Azure RBAC and directory objects that reach it) widened by withPrincipalGrants to its own
+ * identities' grants, plus its network. A sync stores the result with the cluster's generation, so asking for
+ * findings reads one partition. Built-in baselines are left out.
+ */
+export function findingsForCluster(input: AccessModelInput, clusterId: string, network: ClusterNetworkInput = {}): ClusterFindings {
+  const key = clusterKey(clusterId);
+  const model = buildAccessModel(input);
+  const cluster = model.clusters.find((c) => clusterKey(c.id) === key);
+  if (cluster === undefined) throw new Error(`cluster ${clusterId} is not in its slice`);
+  // The k8s-rbac collector's snapshot carries the pods next to the RBAC objects (K8sCollection).
+  const pods = (input.kubernetes.get(key) as { pods?: readonly K8sPod[] } | undefined)?.pods ?? [];
+
+  const identity = clusterIdentityFindings({
+    model,
+    clusters: [cluster],
+    inventories: new Map([[key, { pods }]]),
+    subnets: network.subnets ?? [],
+    registries: network.registries ?? [],
+    internalLoadBalancerSubnets: new Map([[key, network.internalLoadBalancerSubnets ?? []]]),
+  });
+  const risky = riskyAccessFindings(model, { clusters: [cluster] });
+  return {
+    findings: [...identity.findings, ...risky.findings],
+    warnings: [...new Set([...identity.warnings, ...risky.warnings])],
+  };
+}

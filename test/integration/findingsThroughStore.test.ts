@@ -1,0 +1,83 @@
+/**
+ * Findings through the index: contoso served over the real protocols (simulated ARM, Graph and Kubernetes API),
+ * synced by the real collectors into Cosmos (the in-process server), where each cluster's generation carries the
+ * findings computed when it was compiled. They must equal, JSON for JSON, what `aks-access findings` computes
+ * offline from contoso exported as az JSON and kubectl Lists.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadScenario } from '../../src/sim/scenario/scenarioFile.ts';
+import type { TenantScenario } from '../../src/sim/scenario/TenantScenario.ts';
+import { exportScenarioFiles } from '../../src/sim/scenario/exportScenarioFiles.ts';
+import { CONTOSO_PATH } from '../../src/sim/scenario/findingsInputs.ts';
+import { startSimTenant } from '../../src/sim/startSimTenant.ts';
+import { createAzureRbacClients } from '../../src/collectors/azure-rbac/clients.ts';
+import { createAksClustersClients } from '../../src/collectors/aks-clusters/clients.ts';
+import { createEntraClients } from '../../src/collectors/entra/clients.ts';
+import { unitCollectors } from '../../src/sync/unitCollectors.ts';
+import { runSync } from '../../src/sync/runSync.ts';
+import type { IndexStore } from '../../src/store/IndexStore.ts';
+import { offlineFindings } from '../../src/cli/findings/offlineFindings.ts';
+import type { Finding } from '../../src/engine/findings/Finding.ts';
+import { createTestIndexStore, startCosmosServer, type CosmosTestServer } from '../helpers/cosmosServer.ts';
+import { StaticTokenCredential, recordingRetry } from '../helpers/simTenantHarness.ts';
+import { fakeClock } from '../helpers/fakeTenant.ts';
+
+let cosmos: CosmosTestServer;
+let store: IndexStore;
+let scenario: TenantScenario;
+let offline: readonly Finding[];
+
+beforeAll(async () => {
+  scenario = await loadScenario(CONTOSO_PATH);
+  cosmos = await startCosmosServer();
+  ({ store } = await createTestIndexStore(cosmos));
+  const sim = await startSimTenant(scenario, { pageSize: 50 });
+  try {
+    const credential = new StaticTokenCredential();
+    const arm = { endpoint: sim.armUrl, ca: sim.ca, requestTimeoutMs: 5_000 };
+    const collect = unitCollectors({
+      tenantId: scenario.tenantId,
+      credential,
+      azureRbac: createAzureRbacClients(credential, arm),
+      aksClusters: createAksClustersClients(credential, arm),
+      entra: createEntraClients(credential, { baseUrl: sim.graphUrl, ca: sim.ca, requestTimeoutMs: 5_000 }),
+      retry: recordingRetry(3),
+    });
+    const summary = await runSync({ store, collect, ...fakeClock('2026-11-29T08:00:00.000Z'), concurrency: 4 });
+    expect(summary.errors).toEqual([]);
+  } finally {
+    await sim.close();
+  }
+  const out = await exportScenarioFiles(scenario, await mkdtemp(join(tmpdir(), 'aks-access-findings-store-')));
+  offline = (await offlineFindings({ azureFiles: [out.azure], fromFiles: out.clusters.map((c) => `${c.name}=${c.dir}`) })).findings;
+}, 120_000);
+
+afterAll(async () => {
+  await cosmos.close();
+});
+
+describe('findings stored with each cluster generation', () => {
+  it('equal the offline findings over the exported tenant, cluster by cluster', async () => {
+    const clusters = await store.listClusterGenerations();
+    expect(clusters.map((c) => c.name).sort()).toEqual(scenario.clusters.map((c) => String(c.arm.name)).sort());
+    for (const c of clusters) {
+      const generation = await store.readCurrentGeneration(c.clusterId);
+      const stored = generation?.findings?.findings;
+      const expected = offline.filter((f) => f.clusterId.toLowerCase() === c.clusterId.toLowerCase());
+      expect(JSON.stringify(stored, null, 1), c.name).toBe(JSON.stringify(expected, null, 1));
+    }
+  });
+
+  it('the planted gaps are among them, and the clean cluster has no identity finding', async () => {
+    const all: Finding[] = [];
+    for (const c of await store.listClusterGenerations()) all.push(...((await store.readCurrentGeneration(c.clusterId))?.findings?.findings ?? []));
+    const gaps = all.filter((f) => f.kind === 'missing-cluster-identity-permission');
+    expect(gaps.map((f) => `${f.clusterName} ${f.identity} ${f.permission} ${f.condition}`)).toContain('aks-dev-weu kubelet Microsoft.ContainerRegistry/registries/pull/read acr-attach');
+    expect(gaps.filter((f) => f.clusterName === 'aks-prod-weu')).toHaveLength(6);
+    expect(all.filter((f) => f.clusterName === 'aks-payments-prod' && f.kind !== 'risky-access')).toEqual([]);
+    expect(all.some((f) => f.kind === 'risky-access')).toBe(true);
+  });
+});
