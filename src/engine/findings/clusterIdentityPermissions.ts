@@ -33,6 +33,8 @@ const NETWORK_CONTRIBUTOR = { name: 'Network Contributor', id: '4d97b98b-1d4f-47
 const PRIVATE_DNS_ZONE_CONTRIBUTOR = { name: 'Private DNS Zone Contributor', id: 'b12aa53e-6015-4669-85d0-8515ebb3ae7f' };
 const ACR_PULL = { name: 'AcrPull', id: '7f951dda-4ed3-4680-a7ca-43fe172d538d' };
 const MANAGED_IDENTITY_OPERATOR = { name: 'Managed Identity Operator', id: 'f1a07417-d97a-45cb-824c-7a7467783830' };
+// Not in shared/reference/azure-builtin-roles (17 roles); the id is the one public Bicep/Terraform role tables and
+// ACR ABAC templates use for this role (checked 2026-11), not a guess.
 const REPOSITORY_READER = { name: 'Container Registry Repository Reader', id: 'b93aa761-3e63-49ed-ac28-beffa264f7ac' };
 
 const SUBNET_REASON = 'Required if using a subnet in another resource group such as a custom VNET.';
