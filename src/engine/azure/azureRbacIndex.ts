@@ -56,8 +56,8 @@ export interface AzureRbacIndex {
   holders(action: string, kind: ActionKind, scope: string): readonly AzureGrant[];
   /** Deny assignments that stop this identity from performing the action at the scope. */
   denialsFor(identity: AzureIdentity, action: string, kind: ActionKind, scope: string): readonly AzureDenial[];
-  /** Every assignment of the identity (directly or through its groups) that applies at the scope, active or eligible. */
-  assignmentsOf(identity: AzureIdentity, scope: string): readonly { assignment: RoleAssignment; role: RoleDefinition; viaGroup?: GroupMembership }[];
+  /** Every assignment of the identity (directly or through its groups) that applies at the scope (no scope: anywhere), active or eligible. */
+  assignmentsOf(identity: AzureIdentity, scope?: string): readonly { assignment: RoleAssignment; role: RoleDefinition; viaGroup?: GroupMembership }[];
   /** Scopes that carry at least one assignment (to find namespace-scoped grants for any-namespace questions). */
   readonly assignmentScopes: readonly string[];
   /** Assignments whose role definition is unknown: they cannot be evaluated. */
@@ -214,12 +214,12 @@ export function buildAzureRbacIndex(data: AzureRbacData): AzureRbacIndex {
     return out;
   };
 
-  const assignmentsOf = (identity: AzureIdentity, scope: string) => {
+  const assignmentsOf = (identity: AzureIdentity, scope?: string) => {
     const out: { assignment: RoleAssignment; role: RoleDefinition; viaGroup?: GroupMembership }[] = [];
     const collect = (list: readonly RoleAssignment[], viaGroup?: GroupMembership) => {
       for (const assignment of list) {
         const role = roles.get(roleDefinitionGuid(assignment.roleDefinitionId));
-        if (role === undefined || !scopeCovers(assignment.scope, scope, hierarchy)) continue;
+        if (role === undefined || (scope !== undefined && !scopeCovers(assignment.scope, scope, hierarchy))) continue;
         out.push(viaGroup === undefined ? { assignment, role } : { assignment, role, viaGroup });
       }
     };

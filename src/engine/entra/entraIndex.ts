@@ -1,4 +1,4 @@
-import type { EntraDirectory, EntraGroup, EntraPrincipal } from '../../model/entra.ts';
+import type { EntraDirectory, EntraGroup, EntraPrincipal, EntraServicePrincipal } from '../../model/entra.ts';
 
 /** A group a principal belongs to, with the chain that makes it so: direct group first, this group last. */
 export interface GroupMembership {
@@ -21,6 +21,8 @@ export interface EntraIndex {
   /** Every non-group principal in the group, transitively, shortest chain. */
   readonly membersOf: (groupId: string) => readonly GroupMember[];
   readonly displayName: (id: string) => string | undefined;
+  /** The service principal of an application or managed identity by its appId (a managed identity's client id), case-insensitive. */
+  readonly byAppId: (appId: string) => EntraServicePrincipal | undefined;
 }
 
 const key = (id: string) => id.toLowerCase();
@@ -33,7 +35,11 @@ export function buildEntraIndex(directory: EntraDirectory): EntraIndex {
     byUpn.set(u.userPrincipalName.toLowerCase(), u);
   }
   for (const g of directory.groups) byId.set(key(g.id), g);
-  for (const sp of directory.servicePrincipals) byId.set(key(sp.id), sp);
+  const byApp = new Map<string, EntraServicePrincipal>();
+  for (const sp of directory.servicePrincipals) {
+    byId.set(key(sp.id), sp);
+    if (sp.appId !== undefined && sp.appId !== '') byApp.set(key(sp.appId), sp);
+  }
 
   const parents = new Map<string, string[]>();
   const groupById = new Map<string, EntraGroup>();
@@ -98,6 +104,7 @@ export function buildEntraIndex(directory: EntraDirectory): EntraIndex {
     resolve: (idOrUpn) => byId.get(key(idOrUpn)) ?? byUpn.get(idOrUpn.toLowerCase()),
     groupsOf,
     membersOf,
+    byAppId: (appId) => byApp.get(key(appId)),
     displayName: (id) => {
       const p = byId.get(key(id));
       return p === undefined ? undefined : (p.displayName ?? (p.kind === 'user' ? p.userPrincipalName : undefined));

@@ -153,17 +153,17 @@ const UNAUTHENTICATED_GROUPS = new Set(['system:anonymous', 'system:unauthentica
 /** Upstream bootstrap bindings to system:authenticated / unauthenticated that every cluster has. */
 const BASELINE_UNAUTH_BINDINGS = new Set(['system:public-info-viewer', 'system:discovery', 'system:basic-user', 'system:service-account-issuer-discovery']);
 
-function isBaselineSubject(s: Pick<CrossPlaneSubject, 'kind' | 'name' | 'namespace'>): boolean {
+export function isBaselineSubject(s: Pick<CrossPlaneSubject, 'kind' | 'name' | 'namespace'>): boolean {
   if (s.kind === 'ServiceAccount') return s.namespace === 'kube-system';
   return s.name.startsWith('system:');
 }
 
-function isBaselinePath(p: AccessPath | EscalationPath): boolean {
+export function isBaselinePath(p: AccessPath | EscalationPath): boolean {
   if (p.kind === 'rbac') return p.binding.name.startsWith('system:') || p.binding.name.startsWith('aks-');
   return p.kind === 'systemMasters';
 }
 
-function subjectOf(s: Pick<CrossPlaneSubject, 'kind' | 'name' | 'namespace' | 'objectId' | 'displayName'>): RiskySubject {
+export function subjectOf(s: Pick<CrossPlaneSubject, 'kind' | 'name' | 'namespace' | 'objectId' | 'displayName'>): RiskySubject {
   return {
     kind: s.kind,
     name: s.name,
