@@ -20,6 +20,7 @@ var containers = [
   { id: 'memberships', partitionKeyPath: '/groupId' }
   { id: 'clusters', partitionKeyPath: '/clusterId', defaultTtl: -1 }
   { id: 'status', partitionKeyPath: '/unit' }
+  { id: 'reports', partitionKeyPath: '/pk', defaultTtl: -1 }
 ]
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {

@@ -1,5 +1,4 @@
 import type { FindingSeverity } from '../engine/findings/clusterIdentityFindings.ts';
-import type { EscalationFinding } from '../engine/findings/EscalationFinding.ts';
 import type { Finding } from '../engine/findings/Finding.ts';
 
 /*
@@ -8,8 +7,8 @@ import type { Finding } from '../engine/findings/Finding.ts';
  * kept apart from the findings so trends over many runs read summaries only, never whole reports.
  */
 
-/** Every finding a report can hold (escalation paths included while the Finding union is being extended). */
-export type ReportFinding = Finding | EscalationFinding;
+/** Every finding a report can hold: cluster-identity gaps, risky access, escalation paths. */
+export type ReportFinding = Finding;
 
 export const SEVERITIES: readonly FindingSeverity[] = ['critical', 'high', 'medium', 'low'];
 

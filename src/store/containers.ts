@@ -15,6 +15,9 @@
  *                  Kubernetes objects, its compiled generations (chunks) and its pointer document. TTL is on
  *                  with no default expiry (-1): superseded generation chunks are given a `ttl` and expire.
  * - `status`       One status document per unit, partitioned by unit (`/unit`).
+ * - `reports`      Compliance reports (src/reports): every report's summary in partition `summary` (the trend
+ *                  of the last N runs is one single-partition query), its body in partition `report:<id>`. TTL on
+ *                  with no default: documents carry their own retention.
  *
  * Every document carries `type` (what it holds), `unit` and `runId` (which unit wrote it, in which run).
  */
@@ -64,5 +67,13 @@ export const CONTAINERS = {
 
 export type ContainerName = keyof typeof CONTAINERS;
 
+/** Compliance reports: not part of the index (the index store never reads or cleans them up), so declared apart. */
+export const REPORTS_CONTAINER = {
+  id: 'reports',
+  partitionKeyPath: '/pk',
+  defaultTtl: -1,
+  description: "Compliance reports; pk 'summary' (every report's counts, for trends) or 'report:<id>' (one report's body)",
+} as const satisfies ContainerDefinition;
+
 /** In declaration order: what ensureContainers() creates and what the Bicep must declare. */
-export const CONTAINER_LIST: readonly ContainerDefinition[] = Object.values(CONTAINERS);
+export const CONTAINER_LIST: readonly ContainerDefinition[] = [...Object.values(CONTAINERS), REPORTS_CONTAINER];
