@@ -248,8 +248,33 @@ describe('contoso', () => {
   it('aks-ops-weu: Contributor on nonprod lists the admin credential (local accounts on)', () => {
     expect(chains('aks-ops-weu').filter((c) => c.startsWith('admin-credential')).sort()).toEqual(['admin-credential platform-team → cluster-admin', 'admin-credential terraform-platform → cluster-admin']);
   });
-  it('aks-prod-weu: whoever deploys to payments reaches the payments Key Vault through workload identity', () => {
-    expect(chains('aks-prod-weu')).toContain('workload-identity payments-devs → Contoso Payments Secrets Reader');
+  it('aks-prod-weu: whoever deploys to payments reaches the payments Key Vault through workload identity (the CI account by patching deployments)', () => {
+    const prod = chains('aks-prod-weu');
+    expect(prod).toContain('workload-identity payments-devs → Contoso Payments Secrets Reader');
+    expect(prod).toContain('workload-identity ci → Contoso Payments Secrets Reader');
+    expect(prod).toContain('workload-identity id-ci-deployer → Contoso Payments Secrets Reader');
+    // An identity does not escalate to its own roles.
+    expect(prod).not.toContain('workload-identity id-ci-deployer → Azure Kubernetes Service RBAC Writer');
+  });
+  it('aks-dev-weu: the planted chains, and not the near misses (bob binds without creating bindings, mallory impersonates a user who holds nothing)', () => {
+    expect(chains('aks-dev-weu')).toEqual([
+      'impersonate Heidi Novak → cluster-admin',
+      'bind-escalate Ivan Petrov → cluster-admin',
+      'service-account-pivot payments-devs → cluster-admin',
+    ]);
+  });
+  it('aks-ops-weu: the frontend team deploys dashboards as grafana, whose workload identity reads the management group', () => {
+    const [f] = findings.filter((x) => x.clusterName === 'aks-ops-weu' && x.technique === 'workload-identity');
+    expect(f).toMatchObject({ subject: { displayName: 'frontend-team' }, target: 'azure-role', permission: 'Reader', scope: '/providers/Microsoft.Management/managementGroups/contoso-platform', claimedBy: 'annotation', severity: 'high' });
+    expect(f?.steps.map((s) => [s.plane, s.evidence.map((e) => e.type)])).toEqual([
+      ['kubernetes', ['kubernetes-binding']],
+      ['workload-identity', ['service-account', 'federated-credential']],
+      ['entra', ['service-principal']],
+      ['azure', ['azure-role-assignment']],
+    ]);
+    expect(f?.steps[0]?.evidence[0]?.ref).toBe('RoleBinding monitoring/frontend-dashboards');
+    expect(f?.steps[1]?.evidence[0]?.ref).toBe('ServiceAccount monitoring/grafana');
+    expect(f?.steps[3]?.evidence[0]?.ref).toMatch(/^\/providers\/Microsoft\.Management\/managementGroups\/contoso-platform\/providers\/Microsoft\.Authorization\/roleAssignments\//);
   });
   it('no built-in subject starts a chain', () => {
     expect(findings.filter((f) => f.subject.name.startsWith('system:') || f.subject.namespace === 'kube-system')).toEqual([]);

@@ -569,7 +569,10 @@ function workloadIdentityChains(ctx: ClusterContext, input: EscalationInput): Es
     }
     const assignments = model.azure.assignmentsOf({ principalId: sp.id, groups: model.entra.groupsOf(sp.id) }).filter((a) => a.assignment.state === 'active');
     if (assignments.length === 0) continue;
-    const entries = [...entryHolders(ctx, sa.namespace, sa.name)].filter(([k, h]) => k !== keyOf({ kind: 'ServiceAccount', name: sa.name, namespace: sa.namespace }) && startable(ctx, h));
+    // The account itself, and the identity itself (holding create pods through its own assignments), reach nothing new.
+    const entries = [...entryHolders(ctx, sa.namespace, sa.name)].filter(
+      ([k, h]) => k !== keyOf({ kind: 'ServiceAccount', name: sa.name, namespace: sa.namespace }) && h.subject.objectId?.toLowerCase() !== sp.id.toLowerCase() && startable(ctx, h),
+    );
     const spName = sp.displayName ?? sp.id;
     const identityStep: EscalationStep = {
       plane: 'workload-identity',
