@@ -2,9 +2,11 @@ import { expandPaths, parseFile } from '../../manifests/readManifestFiles.ts';
 import { clusterKey } from '../../engine/access/accessModel.ts';
 import { clusterIdentityFindings } from '../../engine/findings/clusterIdentityFindings.ts';
 import { riskyAccessFindings } from '../../engine/findings/riskyAccess.ts';
+import { escalationFindings } from '../../engine/findings/escalationPaths.ts';
 import type { Finding, FindingCategory } from '../../engine/findings/Finding.ts';
 import type { K8sPod } from '../../model/k8sInventory.ts';
 import { extractInternalLoadBalancerSubnets, extractNetworkAndRegistries, extractPods } from '../../normalize/extractFindingsInputs.ts';
+import { extractServiceAccounts } from '../../normalize/extractServiceAccounts.ts';
 import { loadAccessModel } from '../crossPlane/loadAccessModel.ts';
 
 export interface OfflineFindingsOptions {
@@ -37,7 +39,7 @@ function splitClusterPath(arg: string): [string | undefined, string] {
   return [arg.slice(0, eq), arg.slice(eq + 1)];
 }
 
-/** Findings offline: cluster-identity gaps and risky access from az exports and manifests. */
+/** Findings offline: cluster-identity gaps, risky access and escalation paths from az exports and manifests. */
 export async function offlineFindings(options: OfflineFindingsOptions): Promise<OfflineFindings> {
   const { azureFiles, fromFiles } = options;
   const kinds = options.kinds ?? [];
@@ -46,11 +48,11 @@ export async function offlineFindings(options: OfflineFindingsOptions): Promise<
   const warnings = [...loaded.warnings];
   const findings: Finding[] = [];
 
-  if (wanted('cluster-identity')) {
-    const { subnets, registries } = extractNetworkAndRegistries(await documentsOf(azureFiles));
-    // Pods per cluster, attached the way loadAccessModel attaches manifests.
-    const pods = new Map<string, K8sPod[]>();
-    const ilbSubnets = new Map<string, string[]>();
+  // Manifest documents per cluster (lower-case id), attached the way loadAccessModel attaches manifests; read once.
+  let perCluster: Map<string, { value: unknown; source: string }[]> | undefined;
+  const manifests = async () => {
+    if (perCluster !== undefined) return perCluster;
+    perCluster = new Map();
     for (const arg of fromFiles) {
       const [name, path] = splitClusterPath(arg);
       const cluster =
@@ -60,9 +62,18 @@ export async function offlineFindings(options: OfflineFindingsOptions): Promise<
             ? loaded.clusters[0]
             : undefined;
       if (cluster === undefined) continue;
-      const documents = await documentsOf([path]);
-      pods.set(clusterKey(cluster.id), [...(pods.get(clusterKey(cluster.id)) ?? []), ...extractPods(documents)]);
-      ilbSubnets.set(clusterKey(cluster.id), [...(ilbSubnets.get(clusterKey(cluster.id)) ?? []), ...extractInternalLoadBalancerSubnets(documents)]);
+      perCluster.set(clusterKey(cluster.id), [...(perCluster.get(clusterKey(cluster.id)) ?? []), ...(await documentsOf([path]))]);
+    }
+    return perCluster;
+  };
+
+  if (wanted('cluster-identity')) {
+    const { subnets, registries } = extractNetworkAndRegistries(await documentsOf(azureFiles));
+    const pods = new Map<string, K8sPod[]>();
+    const ilbSubnets = new Map<string, string[]>();
+    for (const [key, documents] of await manifests()) {
+      pods.set(key, extractPods(documents));
+      ilbSubnets.set(key, extractInternalLoadBalancerSubnets(documents));
     }
     const result = clusterIdentityFindings({
       model: loaded.model,
@@ -80,6 +91,12 @@ export async function offlineFindings(options: OfflineFindingsOptions): Promise<
     findings.push(...result.findings);
     warnings.push(...result.warnings);
   }
-  // Pods in the manifests are read here (their images), not by the RBAC loader: its "skipped Pod" notes are noise.
-  return { findings, warnings: warnings.filter((w) => !/^skipped \d+ object\(s\) that are not RBAC objects \(Pod: \d+\)$/.test(w)) };
+  if (wanted('escalation')) {
+    const inventories = new Map([...(await manifests())].map(([key, documents]) => [key, { serviceAccounts: extractServiceAccounts(documents) }]));
+    const result = escalationFindings(loaded.model, { clusters: loaded.clusters, inventories, includeBaseline: options.includeBaseline === true });
+    findings.push(...result.findings);
+    warnings.push(...result.warnings);
+  }
+  // Pods and service accounts in the manifests are read here, not by the RBAC loader: its "skipped" notes about them are noise.
+  return { findings, warnings: warnings.filter((w) => !/^skipped \d+ object\(s\) that are not RBAC objects \((Pod|ServiceAccount): \d+(, (Pod|ServiceAccount): \d+)?\)$/.test(w)) };
 }

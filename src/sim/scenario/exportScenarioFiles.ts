@@ -94,6 +94,11 @@ export async function exportScenarioFiles(s: TenantScenario, dir: string): Promi
     await mkdir(k8s, { recursive: true });
     await writeFile(join(k8s, 'rbac.json'), json({ apiVersion: 'v1', kind: 'List', items: [...c.kubernetes.roles.map(roleJson), ...c.kubernetes.bindings.map(bindingJson)] }));
     await writeFile(join(k8s, 'pods.json'), json({ apiVersion: 'v1', kind: 'List', items: c.kubernetes.pods.map(podJson) }));
+    // `kubectl get serviceaccounts -A -o json`: workload-identity annotations start the escalation paths' cluster → cloud pivot.
+    await writeFile(
+      join(k8s, 'serviceaccounts.json'),
+      json({ apiVersion: 'v1', kind: 'List', items: c.kubernetes.serviceAccounts.map((sa) => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa.name, namespace: sa.namespace, annotations: sa.annotations } })) }),
+    );
     clusters.push({ name, dir: k8s });
   }
   return { azure, clusters };
