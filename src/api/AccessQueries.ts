@@ -1,7 +1,9 @@
 import type { AccessRequest } from '../model/accessRequest.ts';
 import type { AksCluster } from '../model/aksCluster.ts';
 import type { EntraDirectory, EntraPrincipal } from '../model/entra.ts';
-import type { IndexStore, UnitStatus } from '../store/IndexStore.ts';
+import type { ClusterPointer, IndexStore, UnitKey, UnitStatus } from '../store/IndexStore.ts';
+import { AZURE_RBAC_TENANT, ENTRA_TENANT, clusterUnit, subscriptionOfCluster, subscriptionUnits } from '../sync/units.ts';
+import { clusterKey } from '../engine/access/accessModel.ts';
 import { buildAccessModel, type AccessModel } from '../engine/access/accessModel.ts';
 import { whoCanAcross, whoCanAcrossAnyNamespace, type CrossPlaneWhoCan } from '../engine/access/whoCanAcross.ts';
 import { canAcross, type CrossPlaneDecision } from '../engine/access/canAcross.ts';
@@ -32,29 +34,73 @@ export type Asker = { readonly principal: string } | { readonly user: string; re
 
 interface CachedCluster {
   readonly generation: string;
+  readonly compiledAt: string;
   readonly model: AccessModel;
   readonly cluster: AksCluster;
   /** The slice's directory objects, for searching principals by name. */
   readonly directory: EntraDirectory;
 }
 
+export interface AccessQueriesOptions {
+  /**
+   * How long what a question learnt about which generation is current and how fresh it is (a cluster's
+   * pointer, the statuses of the units feeding it, the list of clusters) is reused before the store is asked
+   * again. Default 5 000 ms: a sync takes minutes, so an answer lags a unit's new status by at most this;
+   * 0 reads them for every question.
+   */
+  readonly cacheTtlMs?: number;
+  /** The clock the cache ages by (ms since the epoch). Default Date.now. */
+  readonly now?: () => number;
+}
+
+interface Timed<T> {
+  readonly at: number;
+  readonly value: T;
+}
+
+/** A cluster's pointer and the statuses of the units that feed it: which generation to read, and how fresh it is. */
+interface ClusterHead {
+  readonly pointer: ClusterPointer;
+  readonly statuses: readonly UnitStatus[];
+}
+
+interface Listing {
+  readonly pointers: readonly ClusterPointer[];
+  readonly statuses: readonly UnitStatus[];
+}
+
+const ARM_ID = /^\/subscriptions\//i;
+const DEFAULT_CACHE_TTL_MS = 5_000;
+
 /**
- * The questions of the API, answered from the stored cluster generations: one pointer list per question,
- * one single-partition read per cluster whose generation changed since the last question (models are cached
- * by generation, so repeated questions cost no store reads for the data itself).
+ * The questions of the API, answered from the stored cluster generations. A question about clusters named by
+ * ARM id stays in those clusters' partitions: the pointer and the feeding units' statuses are point reads
+ * (reused for `cacheTtlMs`), and the generation is read only when the pointer names another one than the
+ * cached model's (models are cached by generation). A name is resolved once from the list of pointers and
+ * remembered (an Azure resource's name never changes); a question about every cluster lists pointers and
+ * statuses (reused for `cacheTtlMs` too).
  */
 export class AccessQueries {
   private readonly store: IndexStore;
   private readonly cache = new Map<string, CachedCluster>();
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+  /** Cluster key → its pointer and feeding statuses, as read at `at`. */
+  private readonly heads = new Map<string, Timed<ClusterHead>>();
+  private listed: Timed<Listing> | undefined;
+  /** Lower-case cluster name → ARM id, from the last list (the first cluster of a name in ARM id order). */
+  private names = new Map<string, string>();
 
-  constructor(store: IndexStore) {
+  constructor(store: IndexStore, options: AccessQueriesOptions = {}) {
     this.store = store;
+    this.ttlMs = Math.max(0, options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS);
+    this.now = options.now ?? Date.now;
   }
 
-  /** Every indexed cluster with its generation and freshness. */
+  /** Every indexed cluster with its generation and freshness (read now, not from the cache: the index's status view). */
   async clusters(): Promise<ClusterFreshness[]> {
-    const [generations, statuses] = await Promise.all([this.store.listClusterGenerations(), this.store.listUnitStatus()]);
-    return generations.map((g) => freshness(g, statuses));
+    const { pointers, statuses } = await this.listing(true);
+    return pointers.map((g) => freshness(g, statuses));
   }
 
   async indexStatus(): Promise<UnitStatus[]> {
@@ -63,33 +109,124 @@ export class AccessQueries {
 
   /** The clusters a question names (names or ARM ids, case-insensitive), or all of them. */
   private async select(names: readonly string[] | undefined): Promise<{ clusters: ClusterFreshness[]; models: CachedCluster[] }> {
-    const all = await this.clusters();
-    if (all.length === 0) throw new QueryError('NOT_INDEXED', 'no cluster has been indexed yet: run a sync first');
-    let chosen = all;
-    if (names !== undefined && names.length > 0) {
-      chosen = names.map((n) => {
-        const k = n.toLowerCase();
-        const found = all.find((c) => c.clusterId.toLowerCase() === k) ?? all.find((c) => c.name.toLowerCase() === k);
-        if (found === undefined) throw new QueryError('UNKNOWN_CLUSTER', `unknown cluster "${n}"; indexed clusters: ${all.map((c) => c.name).join(', ')}`);
-        return found;
-      });
+    if (names === undefined || names.length === 0) {
+      const { pointers, statuses } = await this.listing(false);
+      if (pointers.length === 0) throw new QueryError('NOT_INDEXED', 'no cluster has been indexed yet: run a sync first');
+      const models = await Promise.all(pointers.map((p) => this.model(p)));
+      return { clusters: models.map((m, i) => freshness(answeredFrom(pointers[i] as ClusterPointer, m), statuses)), models };
     }
-    const models = await Promise.all(chosen.map((c) => this.model(c)));
-    return { clusters: chosen, models };
+    const chosen = await Promise.all(names.map((n) => this.one(n)));
+    return { clusters: chosen.map((c) => c.cluster), models: chosen.map((c) => c.model) };
   }
 
-  private async model(c: ClusterFreshness): Promise<CachedCluster> {
-    const key = c.clusterId.toLowerCase();
-    const cached = this.cache.get(key);
+  /** One cluster by ARM id or name: its model and freshness, from its own partition (and the statuses' point reads). */
+  private async one(name: string): Promise<{ cluster: ClusterFreshness; model: CachedCluster }> {
+    const remembered = ARM_ID.test(name) ? name : (this.names.get(name.toLowerCase()) ?? (await this.resolve(name)));
+    let head = await this.head(remembered);
+    // A remembered name whose cluster has gone: the name may now be another cluster's.
+    if (head === undefined && !ARM_ID.test(name)) head = await this.head(await this.resolve(name));
+    if (head === undefined) throw await this.unknown(name);
+    const model = await this.model(head.pointer);
+    return { cluster: freshness(answeredFrom(head.pointer, model), head.statuses), model };
+  }
+
+  /** A name → the ARM id, from a new list when the cached one is older than the TTL or lacks the name. */
+  private async resolve(name: string): Promise<string> {
+    const k = name.toLowerCase();
+    const find = (pointers: readonly ClusterPointer[]) => pointers.find((c) => c.clusterId.toLowerCase() === k) ?? pointers.find((c) => c.name.toLowerCase() === k);
+    const cached = this.listed === undefined ? undefined : find(this.listed.value.pointers);
+    const found = cached ?? find((await this.listing(this.listed !== undefined && this.isFresh(this.listed))).pointers);
+    if (found === undefined) throw await this.unknown(name);
+    return found.clusterId;
+  }
+
+  private async unknown(name: string): Promise<QueryError> {
+    const all = (await this.listing(false)).pointers;
+    if (all.length === 0) return new QueryError('NOT_INDEXED', 'no cluster has been indexed yet: run a sync first');
+    return new QueryError('UNKNOWN_CLUSTER', `unknown cluster "${name}"; indexed clusters: ${all.map((c) => c.name).join(', ')}`);
+  }
+
+  /** Every pointer and unit status: cached for the TTL unless `refresh`. Also what names resolve by. */
+  private async listing(refresh: boolean): Promise<Listing> {
+    if (!refresh && this.listed !== undefined && this.isFresh(this.listed)) return this.listed.value;
+    const at = this.now();
+    const [generations, statuses] = await Promise.all([this.store.listClusterGenerations(), this.store.listUnitStatus()]);
+    const pointers = [...generations].sort((a, b) => (a.clusterId.toLowerCase() < b.clusterId.toLowerCase() ? -1 : a.clusterId.toLowerCase() > b.clusterId.toLowerCase() ? 1 : 0));
+    const names = new Map<string, string>();
+    for (const p of pointers) if (!names.has(p.name.toLowerCase())) names.set(p.name.toLowerCase(), p.clusterId);
+    this.names = names;
+    this.listed = { at, value: { pointers, statuses } };
+    return this.listed.value;
+  }
+
+  /**
+   * The cluster's pointer and feeding statuses (cached for the TTL): point reads in their partitions, or, from a
+   * store without them, the list. Undefined when the cluster has no generation.
+   */
+  private async head(clusterId: string): Promise<ClusterHead | undefined> {
+    const key = clusterKey(clusterId);
+    const cached = this.heads.get(key);
+    if (cached !== undefined && this.isFresh(cached)) return cached.value;
+    const at = this.now();
+    let head: ClusterHead | undefined;
+    if (this.store.readClusterPointer === undefined) {
+      const { pointers, statuses } = await this.listing(false);
+      const pointer = pointers.find((p) => clusterKey(p.clusterId) === key);
+      head = pointer === undefined ? undefined : { pointer, statuses };
+    } else if (!this.cache.has(key)) {
+      // No model of the cluster yet: its generation is read at once (that read starts with the pointer), not the pointer twice.
+      const [loaded, statuses] = await Promise.all([this.load(clusterId), this.feedingStatuses(clusterId)]);
+      head = loaded === undefined ? undefined : { pointer: loaded.pointer, statuses: await this.completeStatuses(loaded.pointer, clusterId, statuses) };
+    } else {
+      const [pointer, statuses] = await Promise.all([this.store.readClusterPointer(clusterId), this.feedingStatuses(clusterId)]);
+      head = pointer === undefined ? undefined : { pointer, statuses: await this.completeStatuses(pointer, clusterId, statuses) };
+    }
+    if (head !== undefined) this.heads.set(key, { at, value: head });
+    return head;
+  }
+
+  /** The statuses of the units that feed a cluster (its own, its subscription's, the tenant's): point reads. */
+  private async feedingStatuses(clusterId: string): Promise<(UnitStatus | undefined)[]> {
+    const read = this.store.readUnitStatus?.bind(this.store);
+    if (read === undefined) return [];
+    return Promise.all(feedingUnits(clusterId).map((u) => read(u)));
+  }
+
+  /**
+   * Statuses are keyed by the unit's scope as sync spelled it. A cluster with a generation has had its units
+   * run, so a status not found under the asked spelling is looked up under the pointer's, and then in the list
+   * (case-insensitive) — never silently taken as "fresh".
+   */
+  private async completeStatuses(pointer: ClusterPointer, asked: string, statuses: readonly (UnitStatus | undefined)[]): Promise<readonly UnitStatus[]> {
+    let found = statuses;
+    if (found.some((s) => s === undefined) && pointer.clusterId !== asked) found = await this.feedingStatuses(pointer.clusterId);
+    if (found.length > 0 && found.every((s) => s !== undefined)) return found;
+    return (await this.listing(false)).statuses;
+  }
+
+  private isFresh(entry: Timed<unknown>): boolean {
+    return this.now() - entry.at < this.ttlMs;
+  }
+
+  /** The cluster's model at the generation the pointer names, or newer (read when the cached one is another). */
+  private async model(c: ClusterPointer): Promise<CachedCluster> {
+    const cached = this.cache.get(clusterKey(c.clusterId));
     if (cached?.generation === c.generation) return cached;
-    const generation = await this.store.readCurrentGeneration(c.clusterId);
-    if (generation === undefined) throw new QueryError('NOT_INDEXED', `cluster ${c.name} has no compiled generation yet`);
+    const loaded = await this.load(c.clusterId);
+    if (loaded === undefined) throw new QueryError('NOT_INDEXED', `cluster ${c.name} has no compiled generation yet`);
+    return loaded.model;
+  }
+
+  /** Reads the cluster's current generation and caches its model; undefined before its first compile. */
+  private async load(clusterId: string): Promise<{ pointer: ClusterPointer; model: CachedCluster } | undefined> {
+    const generation = await this.store.readCurrentGeneration(clusterId);
+    if (generation === undefined) return undefined;
     const model = buildAccessModel(generation.input);
     const cluster = model.clusters[0];
-    if (cluster === undefined) throw new QueryError('NOT_INDEXED', `cluster ${c.name}'s generation holds no cluster`);
-    const entry = { generation: generation.generation, model, cluster, directory: generation.input.entra };
-    this.cache.set(key, entry);
-    return entry;
+    if (cluster === undefined) throw new QueryError('NOT_INDEXED', `cluster ${clusterId}'s generation holds no cluster`);
+    const entry = { generation: generation.generation, compiledAt: generation.compiledAt, model, cluster, directory: generation.input.entra };
+    this.cache.set(clusterKey(clusterId), entry);
+    return { pointer: { clusterId: generation.clusterId, name: cluster.name, generation: generation.generation, compiledAt: generation.compiledAt }, model: entry };
   }
 
   /** Who can make the request, per cluster (each cluster answers from its own generation). */
@@ -177,7 +314,18 @@ export class AccessQueries {
   }
 }
 
-function freshness(g: { clusterId: string; name: string; generation: string; compiledAt: string }, statuses: readonly UnitStatus[]): ClusterFreshness {
+/** The units whose data a cluster's generation is compiled from; their statuses say whether it is stale. */
+function feedingUnits(clusterId: string): UnitKey[] {
+  const subscription = subscriptionOfCluster(clusterId);
+  return [clusterUnit(clusterId), ...(subscription === undefined ? [] : subscriptionUnits(subscription)), AZURE_RBAC_TENANT, ENTRA_TENANT];
+}
+
+/** The pointer as the answer used it: the model's generation (newer than the pointer read, if it moved on since). */
+function answeredFrom(pointer: ClusterPointer, model: CachedCluster): ClusterPointer {
+  return model.generation === pointer.generation ? pointer : { ...pointer, generation: model.generation, compiledAt: model.compiledAt };
+}
+
+function freshness(g: ClusterPointer, statuses: readonly UnitStatus[]): ClusterFreshness {
   const id = g.clusterId.toLowerCase();
   const subscription = /^\/subscriptions\/([^/]+)/i.exec(g.clusterId)?.[1]?.toLowerCase();
   const feeding = statuses.filter((s) => {

@@ -1,4 +1,5 @@
 import { ManifestError } from '../manifests/ManifestError.ts';
+import { SuppressionError } from '../engine/findings/suppressions.ts';
 import { UsageError } from './UsageError.ts';
 import { ApiCallError } from './remote/apiClient.ts';
 import { AnswerShapeError } from './crossPlane/accessPathFromJson.ts';
@@ -61,7 +62,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.err(`error: ${error.message}\n`);
       return 2;
     }
-    if (error instanceof ManifestError) {
+    if (error instanceof ManifestError || error instanceof SuppressionError) {
       io.err(`error: ${error.message}\n`);
       return 2;
     }

@@ -1,3 +1,5 @@
+import type { SuppressionsSetting } from './suppressionsSetting.ts';
+
 /** Everything the app reads from its environment, validated (src/config/loadConfig.ts). */
 export interface AppConfig {
   /** The Entra tenant the indexer reads (TENANT_ID). */
@@ -36,6 +38,8 @@ export interface AppConfig {
   readonly tlsCaFile?: string;
   /** Who may call the API (GraphQL and REST), and how they prove it. */
   readonly api: ApiAuthConfig;
+  /** AKS_ACCESS_SUPPRESSIONS: accepted findings (owner, reason, expiry), a file path or inline JSON; absent: none. */
+  readonly suppressions?: SuppressionsSetting;
 }
 
 /**

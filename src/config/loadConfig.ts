@@ -3,6 +3,7 @@ import { PUBLIC_GRAPH_ENDPOINT } from '../collectors/entra/graphClient.ts';
 import type { AppConfig } from './AppConfig.ts';
 import { ConfigError } from './ConfigError.ts';
 import { ncrontabProblem } from './ncrontab.ts';
+import { suppressionsSetting, SUPPRESSIONS_VARIABLE } from './suppressionsSetting.ts';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -102,6 +103,8 @@ export function loadConfig(env: Environment): AppConfig {
     localMode: flag('API_LOCAL_MODE'),
   };
 
+  const suppressions = suppressionsSetting(read(SUPPRESSIONS_VARIABLE), problems);
+
   const config: AppConfig = {
     tenantId,
     cosmos: { endpoint: cosmosEndpoint, database },
@@ -115,6 +118,7 @@ export function loadConfig(env: Environment): AppConfig {
     requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000),
     ...(tlsCaFile === undefined ? {} : { tlsCaFile }),
     api,
+    ...(suppressions === undefined ? {} : { suppressions }),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

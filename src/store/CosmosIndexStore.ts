@@ -11,7 +11,7 @@ import { DEFAULT_MAX_CHUNK_BYTES, generationDigest, joinGeneration, splitGenerat
 import type { AccessDigest } from '../engine/changes/accessDigest.ts';
 import { joinDigest, splitDigest, type DigestChunk } from './digestChunks.ts';
 import type { AccessDigestRecord } from './IndexStore.ts';
-import { unitId, type ClusterGeneration, type IndexStore, type TenantInput, type UnitKey, type UnitSnapshot, type UnitStatus, type WriteResult } from './IndexStore.ts';
+import { unitId, type ClusterGeneration, type ClusterPointer, type IndexStore, type TenantInput, type UnitKey, type UnitSnapshot, type UnitStatus, type WriteResult } from './IndexStore.ts';
 import type { AksRegistry, AksSubnet } from '../collectors/aks-clusters/transform.ts';
 import type { ClusterFindings } from '../engine/findings/findingsForCluster.ts';
 import { DOC, documentUnit, snapshotDocuments, unitPartition, type DocType, type PlannedDocument } from './snapshotDocuments.ts';
@@ -30,7 +30,6 @@ const QUERY = {
   principals: 'SELECT c.type, c.seq, c.data FROM c WHERE ARRAY_CONTAINS(@types, c.type)',
   memberships: 'SELECT c.groupId, c.seq, c.memberIds FROM c WHERE c.type = @type',
   kubernetesObjects: 'SELECT c.clusterId AS partition, c.type, c.seq, c.data FROM c WHERE ARRAY_CONTAINS(@types, c.type)',
-  generationChunks: 'SELECT c.index, c.segments FROM c WHERE c.clusterId = @clusterId AND c.type = @type AND c.generation = @generation AND c.digest = @digest',
   supersededChunks:
     'SELECT c.id FROM c WHERE c.clusterId = @clusterId AND c.type = @type AND c.generation <= @generation AND (c.generation != @generation OR c.digest != @digest) AND NOT IS_DEFINED(c.ttl)',
   clusterPointers: 'SELECT c.armId, c.name, c.generation, c.compiledAt FROM c WHERE c.type = @type',
@@ -129,6 +128,11 @@ interface ObjectRow<T> {
   readonly partition: string;
   readonly seq: number;
   readonly data: T;
+}
+
+/** A chunk's id: its generation, the digest of the generation's content, its position. */
+function chunkId(generation: string, digest: string, index: number): string {
+  return `chunk|${idPart(generation)}|${digest}|${index}`;
 }
 
 function statusCode(error: unknown): number | undefined {
@@ -340,6 +344,7 @@ export class CosmosIndexStore implements IndexStore {
     const name = generation.input.clusters.find((c) => clusterKey(c.id) === key)?.name ?? generation.clusterId.split('/').pop() ?? generation.clusterId;
 
     let current = await this.readPointer(key);
+    let previous = current;
     if (current !== undefined && current.document.generation > generation.generation) {
       await this.markSuperseded(current.document);
       return;
@@ -347,7 +352,7 @@ export class CosmosIndexStore implements IndexStore {
 
     await forEachBounded(chunks, this.concurrency, async (segments, index) => {
       const chunk: ChunkDocument = {
-        id: `chunk|${idPart(generation.generation)}|${digest}|${index}`,
+        id: chunkId(generation.generation, digest, index),
         type: DOC.generationChunk,
         clusterId: key,
         unit,
@@ -389,9 +394,12 @@ export class CosmosIndexStore implements IndexStore {
           await this.markSuperseded(current.document);
           return;
         }
+        previous ??= current;
       }
     }
-    await this.markSuperseded(pointer);
+    // With no pointer before this one there is no older generation to expire (chunks of a compile that died
+    // before creating the pointer are found by the next generation's query): the query is saved.
+    if (previous !== undefined) await this.markSuperseded(pointer);
   }
 
   /** Gives a `ttl` to every chunk in the pointer's partition that the pointer does not name and that is not newer. */
@@ -423,6 +431,16 @@ export class CosmosIndexStore implements IndexStore {
     return document === undefined ? undefined : { document, etag: document._etag };
   }
 
+  /** The pointer alone: one point read in the cluster's partition. */
+  async readClusterPointer(clusterId: string): Promise<ClusterPointer | undefined> {
+    const pointer = (await this.readPointer(clusterKey(clusterId)))?.document;
+    return pointer === undefined ? undefined : { clusterId: pointer.armId, name: pointer.name, generation: pointer.generation, compiledAt: pointer.compiledAt };
+  }
+
+  /**
+   * The pointer, then the chunks it names by id (point reads in the cluster's partition: chunk ids follow from
+   * the pointer's generation, digest and count, so no query — and no query plan — is needed).
+   */
   async readCurrentGeneration(clusterId: string): Promise<ClusterGeneration | undefined> {
     const key = clusterKey(clusterId);
     let found = 0;
@@ -431,20 +449,11 @@ export class CosmosIndexStore implements IndexStore {
     for (let attempt = 0; attempt < 2; attempt++) {
       pointer = (await this.readPointer(key))?.document;
       if (pointer === undefined) return undefined;
-      const rows = await this.query<{ index: number; segments: GenerationChunk }>(
-        'clusters',
-        QUERY.generationChunks,
-        [
-          { name: '@clusterId', value: key },
-          { name: '@type', value: DOC.generationChunk },
-          { name: '@generation', value: pointer.generation },
-          { name: '@digest', value: pointer.digest },
-        ],
-        key,
+      const { generation, digest } = pointer;
+      const ordered = await Promise.all(
+        Array.from({ length: pointer.chunks }, async (_, index) => (await this.containers.clusters.item(chunkId(generation, digest, index), key).read<ChunkDocument>()).resource?.segments),
       );
-      const byIndex = new Map(rows.map((r) => [r.index, r.segments]));
-      found = byIndex.size;
-      const ordered = Array.from({ length: pointer.chunks }, (_, i) => byIndex.get(i));
+      found = ordered.filter((c) => c !== undefined).length;
       if (ordered.every((c) => c !== undefined)) {
         const { [FINDINGS_FIELD]: findings, ...input } = joinGeneration(ordered) as AccessModelInput & { [FINDINGS_FIELD]?: ClusterFindings };
         return { clusterId: pointer.armId, generation: pointer.generation, compiledAt: pointer.compiledAt, input, ...(findings === undefined ? {} : { findings }) };

@@ -99,6 +99,12 @@ export interface IndexStore {
   readCurrentGeneration(clusterId: string): Promise<ClusterGeneration | undefined>;
   listClusterGenerations(): Promise<{ clusterId: string; name: string; generation: string; compiledAt: string }[]>;
   /**
+   * The cluster's pointer alone (one point read in its partition): which generation a question would read,
+   * without reading it; undefined before the first compile. Optional: without it a question about one cluster
+   * finds the cluster in listClusterGenerations() (a query over every cluster's partition).
+   */
+  readClusterPointer?(clusterId: string): Promise<ClusterPointer | undefined>;
+  /**
    * Keeps the access digest of a generation as history (in the cluster's partition, expiring after the history
    * TTL), so changes between any two compiles can be told after the generations themselves are gone.
    */
@@ -114,4 +120,14 @@ export interface AccessDigestRecord {
   /** ISO 8601. */
   readonly compiledAt: string;
   readonly digest: AccessDigest;
+}
+
+/** What a cluster's pointer names: its current generation. */
+export interface ClusterPointer {
+  /** The cluster's ARM id as its generation names it. */
+  readonly clusterId: string;
+  readonly name: string;
+  readonly generation: string;
+  /** ISO 8601. */
+  readonly compiledAt: string;
 }

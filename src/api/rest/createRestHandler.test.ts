@@ -24,8 +24,11 @@ beforeAll(async () => {
   const input: AccessModelInput = { clusters, kubernetes: new Map(s.clusters.map((c, i) => [clusters[i]?.id.toLowerCase() ?? '', c.kubernetes])), azure: s.azure, entra: s.entra };
   store = new MemoryIndexStore();
   for (const c of clusters) await store.writeGeneration({ clusterId: c.id, generation: 'gen-1', compiledAt: '2026-11-29T10:00:00Z', input: sliceForCluster(input, c.id) });
-  handler = createRestHandler({ queries: new AccessQueries(store), authenticate: createAuthenticate({ localMode: true }), log: (l) => lines.push(l) });
+  handler = createRestHandler({ queries: new AccessQueries(store, { now: () => clock.now }), authenticate: createAuthenticate({ localMode: true }), log: (l) => lines.push(l) });
 });
+
+/** The handler's cache clock (AccessQueries reuses a cluster's pointer and statuses for a few seconds): tests that change the store move it on. */
+const clock = { now: 0 };
 
 async function get(path: string, headers: Record<string, string> = {}, origin: { remoteAddress?: string } = LOCAL, h: RestHandler = handler): Promise<Response> {
   return h(new Request(`${BASE}${path}`, { headers }), origin);
@@ -158,12 +161,14 @@ describe('REST: chat renderings', () => {
     const [prod] = (await new AccessQueries(store).clusters()).filter((c) => c.name === 'aks-prod-weu');
     const scope = `cluster:${prod?.clusterId.toLowerCase() ?? ''}`;
     await store.recordUnitStatus({ unit: `k8s-rbac|${scope}`, source: 'k8s-rbac', scope, runId: 'run-2', state: 'denied', lastAttempt: '2026-11-29T11:00:00Z', lastSuccess: '2026-11-29T10:00:00Z', message: 'list rolebindings: 403', objects: 0, durationMs: 5 });
+    clock.now += 60_000;
     try {
       const text = await (await get(`${SECRETS}&format=markdown`)).text();
       expect(text).toContain('aks-prod-weu: 18 subjects (stale)');
       expect(text).toMatch(/⚠ aks-prod-weu answers from older data: .*403/);
     } finally {
       await store.recordUnitStatus({ unit: `k8s-rbac|${scope}`, source: 'k8s-rbac', scope, runId: 'run-3', state: 'ok', lastAttempt: '2026-11-29T12:00:00Z', lastSuccess: '2026-11-29T12:00:00Z', objects: 1, durationMs: 5 });
+      clock.now += 60_000;
     }
   });
 });

@@ -1,4 +1,6 @@
 import { FINDING_CATEGORIES, isFindingCategory, type FindingCategory } from '../../engine/findings/Finding.ts';
+import { applySuppressions } from '../../engine/findings/suppressions.ts';
+import { readSuppressionsFile } from '../../config/loadSuppressions.ts';
 import { offlineFindings } from '../findings/offlineFindings.ts';
 import { printFindings } from '../findings/printFindings.ts';
 import { isInputPath } from '../inputPath.ts';
@@ -6,7 +8,7 @@ import { flagSet, flagValue, flagValues, parseArgs } from '../parseArgs.ts';
 import { UsageError } from '../UsageError.ts';
 import type { CliIo } from '../io.ts';
 
-export const FINDINGS_USAGE = `aks-access findings [--kind ${FINDING_CATEGORIES.join('|')}]... --azure-files PATH... [--from-files [CLUSTER=]PATH...] [--cluster NAME|ID]... [--include-baseline] [-o table|json]`;
+export const FINDINGS_USAGE = `aks-access findings [--kind ${FINDING_CATEGORIES.join('|')}]... --azure-files PATH... [--from-files [CLUSTER=]PATH...] [--cluster NAME|ID]... [--include-baseline] [--suppressions FILE] [-o table|json]`;
 
 /** `aks-access findings`: cluster-identity permission gaps and risky access, offline from az exports and manifests. */
 export async function findingsCommand(argv: readonly string[], io: CliIo): Promise<number> {
@@ -16,6 +18,7 @@ export async function findingsCommand(argv: readonly string[], io: CliIo): Promi
     { name: 'azure-files', arity: 'many', belongs: isInputPath },
     { name: 'cluster', arity: 'repeat' },
     { name: 'include-baseline', arity: 'boolean' },
+    { name: 'suppressions', arity: 'single' },
     { name: 'output', aliases: ['o'], arity: 'single' },
   ]);
   const output = flagValue(args, 'output') ?? 'table';
@@ -30,7 +33,15 @@ export async function findingsCommand(argv: readonly string[], io: CliIo): Promi
   const fromFiles = flagValues(args, 'from-files');
   if (azureFiles.length === 0 && fromFiles.length === 0) throw new UsageError('findings needs --azure-files (az exports) and/or --from-files (manifests)');
 
+  const suppressionsFile = flagValue(args, 'suppressions');
+  // Read before the (slower) findings, so a bad file fails fast.
+  const suppressions = suppressionsFile === undefined ? undefined : await readSuppressionsFile(suppressionsFile);
   const result = await offlineFindings({ azureFiles, fromFiles, clusters: flagValues(args, 'cluster'), kinds, includeBaseline: flagSet(args, 'include-baseline') });
-  printFindings(io, output, result);
+  if (suppressions === undefined) {
+    printFindings(io, output, result);
+    return 0;
+  }
+  const applied = applySuppressions(result.findings, suppressions, Date.now());
+  printFindings(io, output, { findings: applied.findings, suppressed: applied.suppressed, expiredSuppressions: applied.expired, warnings: [...result.warnings, ...applied.warnings] });
   return 0;
 }

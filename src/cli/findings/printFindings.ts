@@ -1,5 +1,6 @@
 import type { Finding } from '../../engine/findings/Finding.ts';
 import type { RiskySubject } from '../../engine/findings/riskyAccess.ts';
+import type { ExpiredSuppression, SuppressedFinding } from '../../engine/findings/suppressions.ts';
 import { formatTable, printWarnings, type CliIo } from '../io.ts';
 
 function subjectText(s: RiskySubject): string {
@@ -19,13 +20,29 @@ function row(f: Finding): string[] {
   }
 }
 
-/** Findings as `{"findings":[…]}` (the contract shared by offline and `--api`) or a table; warnings to stderr. */
-export function printFindings(io: CliIo, output: 'table' | 'json', result: { readonly findings: readonly Finding[]; readonly warnings: readonly string[] }): void {
-  const { findings, warnings } = result;
+export interface FindingsOutput {
+  readonly findings: readonly Finding[];
+  readonly warnings: readonly string[];
+  /** Present when suppressions were applied: what they cover, and those that expired. */
+  readonly suppressed?: readonly SuppressedFinding[];
+  readonly expiredSuppressions?: readonly ExpiredSuppression[];
+}
+
+/**
+ * Findings as `{"findings":[…]}` (the contract shared by offline and `--api`; with suppressions also
+ * `suppressed` and `expiredSuppressions`) or a table; warnings to stderr.
+ */
+export function printFindings(io: CliIo, output: 'table' | 'json', result: FindingsOutput): void {
+  const { findings, warnings, suppressed, expiredSuppressions } = result;
   if (output === 'json') {
-    io.out(`${JSON.stringify({ findings }, null, 2)}\n`);
+    const json = { findings, ...(suppressed === undefined ? {} : { suppressed }), ...(expiredSuppressions === undefined ? {} : { expiredSuppressions }) };
+    io.out(`${JSON.stringify(json, null, 2)}\n`);
   } else {
     io.out(findings.length === 0 ? 'No findings.\n' : `${formatTable(['SEVERITY', 'CLUSTER', 'FINDING', 'IDENTITY', 'WHAT'], findings.map(row))}\n`);
+    if (suppressed !== undefined && suppressed.length > 0) {
+      const rows = suppressed.map((s) => [...row(s.finding).slice(0, 4), `${s.suppression.owner} until ${s.suppression.expires}: ${s.suppression.reason}`]);
+      io.out(`\nSuppressed (${String(suppressed.length)}):\n${formatTable(['SEVERITY', 'CLUSTER', 'FINDING', 'IDENTITY', 'ACCEPTED BY'], rows)}\n`);
+    }
   }
   printWarnings(io, warnings);
 }
