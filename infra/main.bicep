@@ -45,6 +45,13 @@ param apiAudiences string = ''
 @description('Replaces the default token issuers, comma-separated (sovereign clouds).')
 param apiIssuers string = ''
 
+@secure()
+@description('Incoming webhook (Teams workflow or Slack app) told about new risky grants; empty: none (azd env set CHANGES_WEBHOOK_URL).')
+param changesWebhookUrl string = ''
+@allowed(['', 'teams', 'slack'])
+@description('teams or slack: the kind of changesWebhookUrl (empty: inferred for hooks.slack.com).')
+param changesWebhookKind string = ''
+
 var tags = { 'azd-env-name': environmentName }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 var deploymentContainerName = 'app-package-${take(token, 7)}'
@@ -125,6 +132,8 @@ module functionApp 'modules/functionapp.bicep' = {
     apiTenantId: apiTenantId
     apiAudiences: apiAudiences
     apiIssuers: apiIssuers
+    changesWebhookUrl: changesWebhookUrl
+    changesWebhookKind: changesWebhookKind
   }
   // The host starts at once: its storage, telemetry and index grants must exist first.
   dependsOn: [rbac]

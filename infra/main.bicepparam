@@ -16,3 +16,7 @@ param syncSchedule = readEnvironmentVariable('SYNC_SCHEDULE', '0 0 */6 * * *')
 
 // Set by scripts/create-api-app.sh (azd env set API_CLIENT_ID ...); empty until then.
 param apiClientId = readEnvironmentVariable('API_CLIENT_ID', '')
+
+// New risky grants to a Teams workflow or Slack incoming webhook (docs/changes.md); empty: no notification.
+param changesWebhookUrl = readEnvironmentVariable('CHANGES_WEBHOOK_URL', '')
+param changesWebhookKind = readEnvironmentVariable('CHANGES_WEBHOOK_KIND', '')

@@ -24,6 +24,7 @@ import { unitCollectors } from './sync/unitCollectors.ts';
 import { storageSyncQueues, type SyncQueues } from './sync/SyncQueues.ts';
 import { COMPILE_QUEUE, UNIT_QUEUE } from './sync/syncMessages.ts';
 import { createSyncHandlers, type SyncHandlerDeps, type SyncHandlers } from './sync/syncHandlers.ts';
+import { webhookNotifier } from './notify/riskyGrantNotifier.ts';
 import { Agent as UndiciAgent, fetch as undiciFetch } from 'undici';
 import type { FetchImplementation } from 'jose';
 import { AccessQueries } from './api/AccessQueries.ts';
@@ -95,7 +96,7 @@ export function compose(config: AppConfig, overrides: CompositionOverrides = {})
   const ca = config.tlsCaFile === undefined ? undefined : readFileSync(config.tlsCaFile, 'utf8');
 
   const cosmos = createCosmosClient({ endpoint: config.cosmos.endpoint, credential, ...(ca === undefined ? {} : { agent: new Agent({ ca, keepAlive: true }) }) });
-  const store = new CosmosIndexStore(cosmos, { databaseId: config.cosmos.database });
+  const store = new CosmosIndexStore(cosmos, { databaseId: config.cosmos.database, historyTtlSeconds: config.changes.historyTtlDays * 24 * 3600 });
 
   // StoragePipelineOptions has no TLS field of its own, but the options reach core-rest-pipeline's
   // createPipelineFromOptions, whose `tlsOptions` adds the trusted CA to this client's requests only.
@@ -116,7 +117,16 @@ export function compose(config: AppConfig, overrides: CompositionOverrides = {})
     ...(overrides.retry === undefined ? {} : { retry: overrides.retry }),
   });
 
-  const syncDeps: SyncHandlerDeps = { store, collect, queues, now: () => Date.now(), newId: () => randomUUID(), concurrency: config.syncConcurrency };
+  const webhook = config.changes.webhook;
+  const syncDeps: SyncHandlerDeps = {
+    store,
+    collect,
+    queues,
+    now: () => Date.now(),
+    newId: () => randomUUID(),
+    concurrency: config.syncConcurrency,
+    ...(webhook === undefined ? {} : { notifier: webhookNotifier(webhook) }),
+  };
   let api: ApiComposition | undefined;
   return {
     config,

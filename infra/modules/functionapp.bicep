@@ -23,6 +23,14 @@ param syncSchedule string
 param syncConcurrency int = 4
 param syncCompileDelaySeconds int = 60
 param requestTimeoutMs int = 30000
+@description('Days each generation\'s access digest is kept for accessChanges (ACCESS_HISTORY_TTL_DAYS).')
+param accessHistoryTtlDays int = 90
+@secure()
+@description('Incoming webhook (Teams workflow or Slack app) told about new risky grants; empty: no notification. The URL is its credential.')
+param changesWebhookUrl string = ''
+@allowed(['', 'teams', 'slack'])
+@description('teams or slack: the kind of changesWebhookUrl (empty: inferred for hooks.slack.com).')
+param changesWebhookKind string = ''
 
 @description('Client id of the API\'s Entra app registration; empty: the API refuses every caller until it is set.')
 param apiClientId string = ''
@@ -110,6 +118,10 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     SYNC_CONCURRENCY: string(syncConcurrency)
     SYNC_COMPILE_DELAY_SECONDS: string(syncCompileDelaySeconds)
     REQUEST_TIMEOUT_MS: string(requestTimeoutMs)
+    // Changes over time (docs/changes.md): history kept, and the webhook for new risky grants (empty: off).
+    ACCESS_HISTORY_TTL_DAYS: string(accessHistoryTtlDays)
+    AKS_ACCESS_WEBHOOK_URL: changesWebhookUrl
+    AKS_ACCESS_WEBHOOK_KIND: changesWebhookKind
     // Who may call the API (docs/graphql.md, Authentication): bearer tokens for the app registration, and
     // App Service Authentication's principal header, trusted only because Easy Auth is on and strips it.
     API_CLIENT_ID: apiClientId

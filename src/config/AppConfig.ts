@@ -38,8 +38,17 @@ export interface AppConfig {
   readonly tlsCaFile?: string;
   /** Who may call the API (GraphQL and REST), and how they prove it. */
   readonly api: ApiAuthConfig;
+  /** Changes over time: how long access history is kept, and where new risky grants are announced (docs/changes.md). */
+  readonly changes: ChangesConfig;
   /** AKS_ACCESS_SUPPRESSIONS: accepted findings (owner, reason, expiry), a file path or inline JSON; absent: none. */
   readonly suppressions?: SuppressionsSetting;
+}
+
+export interface ChangesConfig {
+  /** ACCESS_HISTORY_TTL_DAYS: days each generation's access digest is kept (default 90). */
+  readonly historyTtlDays: number;
+  /** AKS_ACCESS_WEBHOOK_URL and AKS_ACCESS_WEBHOOK_KIND: an incoming webhook told about new risky grants; absent: none. */
+  readonly webhook?: { readonly url: string; readonly kind: 'teams' | 'slack' };
 }
 
 /**

@@ -34,7 +34,26 @@ describe('loadConfig', () => {
       graphEndpoint: 'https://graph.microsoft.com',
       requestTimeoutMs: 30_000,
       api: { tenantId: VALID.TENANT_ID, audiences: [], appServiceAuthentication: false, localMode: false },
+      changes: { historyTtlDays: 90 },
     });
+  });
+
+  it('reads the changes settings: history TTL, the webhook URL and its kind (inferred for hooks.slack.com), refusing plain http and unknown kinds without echoing the URL', () => {
+    const teams = 'https://prod-01.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?sig=SECRET';
+    expect(loadConfig({ ...VALID, ACCESS_HISTORY_TTL_DAYS: '30', AKS_ACCESS_WEBHOOK_URL: teams, AKS_ACCESS_WEBHOOK_KIND: 'Teams' }).changes).toEqual({ historyTtlDays: 30, webhook: { url: teams, kind: 'teams' } });
+    expect(loadConfig({ ...VALID, AKS_ACCESS_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/SECRET' }).changes.webhook).toEqual({ url: 'https://hooks.slack.com/services/T0/B0/SECRET', kind: 'slack' });
+    expect(loadConfig({ ...VALID, AKS_ACCESS_WEBHOOK_URL: 'http://127.0.0.1:9999/hook', AKS_ACCESS_WEBHOOK_KIND: 'slack' }).changes.webhook?.kind).toBe('slack');
+    const found = problems({ ...VALID, ACCESS_HISTORY_TTL_DAYS: '0', AKS_ACCESS_WEBHOOK_URL: 'http://hooks.example.com/SECRET', AKS_ACCESS_WEBHOOK_KIND: 'discord' });
+    expect(found).toEqual([
+      'ACCESS_HISTORY_TTL_DAYS="0" must be a whole number from 1 to 3650',
+      'AKS_ACCESS_WEBHOOK_KIND="discord" must be teams or slack',
+      "AKS_ACCESS_WEBHOOK_URL must use https (host hooks.example.com): the URL is the webhook's credential",
+    ]);
+    expect(problems({ ...VALID, AKS_ACCESS_WEBHOOK_URL: 'https://hooks.example.com/SECRET' })).toEqual([
+      'AKS_ACCESS_WEBHOOK_KIND is not set: teams or slack, the kind of incoming webhook AKS_ACCESS_WEBHOOK_URL (host hooks.example.com) is',
+    ]);
+    expect(found.join(' ')).not.toContain('SECRET');
+    expect(problems({ ...VALID, AKS_ACCESS_WEBHOOK_URL: 'not a url' })).toEqual(['AKS_ACCESS_WEBHOOK_URL is not a URL: the incoming webhook (Teams workflow or Slack app) that receives new risky grants']);
   });
 
   it('reads the API\'s authentication: client id, tenant, audiences, issuers, keys URL, App Service Authentication, local mode', () => {

@@ -1,6 +1,6 @@
 import { PUBLIC_ARM_ENDPOINT } from '../collectors/armClientOptions.ts';
 import { PUBLIC_GRAPH_ENDPOINT } from '../collectors/entra/graphClient.ts';
-import type { AppConfig } from './AppConfig.ts';
+import type { AppConfig, ChangesConfig } from './AppConfig.ts';
 import { ConfigError } from './ConfigError.ts';
 import { ncrontabProblem } from './ncrontab.ts';
 import { suppressionsSetting, SUPPRESSIONS_VARIABLE } from './suppressionsSetting.ts';
@@ -105,6 +105,8 @@ export function loadConfig(env: Environment): AppConfig {
 
   const suppressions = suppressionsSetting(read(SUPPRESSIONS_VARIABLE), problems);
 
+  const changes = changesConfig(read, integer, problems);
+
   const config: AppConfig = {
     tenantId,
     cosmos: { endpoint: cosmosEndpoint, database },
@@ -118,8 +120,39 @@ export function loadConfig(env: Environment): AppConfig {
     requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000),
     ...(tlsCaFile === undefined ? {} : { tlsCaFile }),
     api,
+    changes,
     ...(suppressions === undefined ? {} : { suppressions }),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+const WEBHOOK_KINDS = ['teams', 'slack'] as const;
+
+/**
+ * The webhook URL carries its own secret, so it goes over https only (plain http to a loopback address is let
+ * through for local runs). The kind may be left out when the host says it (hooks.slack.com).
+ */
+function changesConfig(read: (name: string) => string | undefined, integer: (name: string, fallback: number, min: number, max: number) => number, problems: string[]): ChangesConfig {
+  const historyTtlDays = integer('ACCESS_HISTORY_TTL_DAYS', 90, 1, 3650);
+  const url = read('AKS_ACCESS_WEBHOOK_URL');
+  const kindSetting = read('AKS_ACCESS_WEBHOOK_KIND')?.toLowerCase();
+  if (kindSetting !== undefined && !WEBHOOK_KINDS.some((k) => k === kindSetting)) problems.push(`AKS_ACCESS_WEBHOOK_KIND="${kindSetting}" must be teams or slack`);
+  if (url === undefined) return { historyTtlDays };
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    problems.push('AKS_ACCESS_WEBHOOK_URL is not a URL: the incoming webhook (Teams workflow or Slack app) that receives new risky grants');
+  }
+  if (parsed === undefined) return { historyTtlDays };
+  const loopback = parsed.hostname === '127.0.0.1' || parsed.hostname === 'localhost' || parsed.hostname === '[::1]';
+  // The URL is not echoed: it is the webhook's credential.
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback)) problems.push(`AKS_ACCESS_WEBHOOK_URL must use https (host ${parsed.hostname}): the URL is the webhook's credential`);
+  const kind = kindSetting ?? (parsed.hostname === 'hooks.slack.com' ? 'slack' : undefined);
+  if (kind === undefined) {
+    problems.push(`AKS_ACCESS_WEBHOOK_KIND is not set: teams or slack, the kind of incoming webhook AKS_ACCESS_WEBHOOK_URL (host ${parsed.hostname}) is`);
+    return { historyTtlDays };
+  }
+  return { historyTtlDays, webhook: { url, kind: kind === 'slack' ? 'slack' : 'teams' } };
 }

@@ -1,5 +1,6 @@
 import type { IndexStore } from '../store/IndexStore.ts';
 import type { CollectUnit } from './unitCollectors.ts';
+import type { RiskyGrantNotifier } from '../notify/riskyGrantNotifier.ts';
 
 /** What sync needs from the outside world, injected: the store, the collectors, the clock and fresh ids. */
 export interface SyncDeps {
@@ -11,4 +12,6 @@ export interface SyncDeps {
   readonly newId: () => string;
   /** Units (and compiles) in flight at once in a local run. Default 4. */
   readonly concurrency?: number;
+  /** Told about risky capabilities a compile finds newly granted (AKS_ACCESS_WEBHOOK_URL); absent: nobody is. */
+  readonly notifier?: RiskyGrantNotifier;
 }

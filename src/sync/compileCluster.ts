@@ -6,12 +6,13 @@ import type { SyncDeps } from './SyncDeps.ts';
 import { newGenerationId } from './syncIds.ts';
 import { clusterUnit } from './units.ts';
 import { unitStatusOf } from './unitStatusOf.ts';
+import { recordAccessChanges, type AccessChangesRecorded } from '../notify/recordAccessChanges.ts';
 
 export type CompileResult =
-  | { readonly clusterId: string; readonly state: 'compiled'; readonly generation: string; readonly compiledAt: string; readonly durationMs: number }
+  | { readonly clusterId: string; readonly state: 'compiled'; readonly generation: string; readonly compiledAt: string; readonly durationMs: number; readonly changes?: AccessChangesRecorded }
   | { readonly clusterId: string; readonly state: 'skipped'; readonly reason: string };
 
-type CompileDeps = Pick<SyncDeps, 'store' | 'now' | 'newId'>;
+type CompileDeps = Pick<SyncDeps, 'store' | 'now' | 'newId' | 'notifier'>;
 
 /**
  * Compiles one cluster: the tenant's last good data (store.readTenantInput, or `input` already read for many
@@ -34,7 +35,10 @@ export async function compileCluster(clusterId: string, deps: CompileDeps, input
     findings: findingsForCluster(withPrincipalGrants(slice, tenant, clusterIdentityPrincipals(cluster)), cluster.id, tenant.network ?? {}),
   };
   await deps.store.writeGeneration(generation);
-  return { clusterId: cluster.id, state: 'compiled', generation: generation.generation, compiledAt: generation.compiledAt, durationMs: deps.now() - started };
+  const durationMs = deps.now() - started;
+  // After the generation is the cluster's answer: history and the webhook can fail without failing the compile.
+  const changes = await recordAccessChanges(generation, deps);
+  return { clusterId: cluster.id, state: 'compiled', generation: generation.generation, compiledAt: generation.compiledAt, durationMs, changes };
 }
 
 /**

@@ -7,6 +7,7 @@ import { compileCluster, compileDecision } from './compileCluster.ts';
 import { newRunId } from './syncIds.ts';
 import { parseCompileMessage, parseUnitMessage } from './syncMessages.ts';
 import { unitLabel } from './units.ts';
+import { accessChangesLogLine } from '../notify/accessChangesLogLine.ts';
 
 export interface SyncHandlerDeps extends SyncDeps {
   readonly queues: SyncQueues;
@@ -79,7 +80,11 @@ export function createSyncHandlers(deps: SyncHandlerDeps): SyncHandlers {
       }
       const result = await compileCluster(clusterId, deps);
       if (result.state === 'skipped') context.warn(`[${runId}] compile ${clusterId}: skipped, ${result.reason}`);
-      else context.info(`[${runId}] compile ${clusterId}: generation ${result.generation} in ${result.durationMs} ms`);
+      else {
+        // What the compile did about changes over time goes on the same line: warn when history or the webhook failed.
+        const changes = result.changes === undefined ? undefined : accessChangesLogLine(result.changes);
+        context[changes?.level ?? 'info'](`[${runId}] compile ${clusterId}: generation ${result.generation} in ${result.durationMs} ms${changes === undefined ? '' : `; ${changes.text}`}`);
+      }
     },
   };
 }

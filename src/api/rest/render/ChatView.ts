@@ -10,7 +10,8 @@ export interface ChatView {
   readonly sections: readonly ChatSection[];
   /** Freshness warnings and the answer's notes. */
   readonly notes: readonly string[];
-  readonly link: { readonly label: string; readonly url: string };
+  /** The full answer; absent in messages nobody asked for (a webhook notification has no request to link back to). */
+  readonly link?: { readonly label: string; readonly url: string };
 }
 
 export interface ChatSection {

@@ -17,6 +17,6 @@ export function renderMarkdown(view: ChatView): string {
     if (section.more > 0) lines.push(`- _+${section.more} more_`);
   }
   for (const note of view.notes) lines.push('', `> ${escapeMarkdown(note)}`);
-  lines.push('', `[${escapeMarkdown(view.link.label)}](${view.link.url})`);
+  if (view.link !== undefined) lines.push('', `[${escapeMarkdown(view.link.label)}](${view.link.url})`);
   return `${lines.join('\n')}\n`;
 }

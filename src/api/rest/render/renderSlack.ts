@@ -35,8 +35,8 @@ export function renderSlack(view: ChatView): { text: string; blocks: Block[] } {
     }
   }
   if (view.notes.length > 0) blocks.push({ type: 'context', elements: view.notes.slice(0, 10).map((n) => ({ type: 'mrkdwn', text: clip(escapeSlack(n), FIELD_MAX) })) });
-  const link = { type: 'section', text: { type: 'mrkdwn', text: `<${view.link.url}|${escapeSlack(view.link.label)}>` } };
+  const link = view.link === undefined ? [] : [{ type: 'section', text: { type: 'mrkdwn', text: `<${view.link.url}|${escapeSlack(view.link.label)}>` } }];
   // Keep the link even when a long answer fills the message.
-  const kept = blocks.length >= BLOCKS_MAX ? blocks.slice(0, BLOCKS_MAX - 1) : blocks;
-  return { text: clip(view.summary === undefined ? view.title : `${view.title}: ${view.summary}`, SECTION_MAX), blocks: [...kept, link] };
+  const kept = blocks.length >= BLOCKS_MAX ? blocks.slice(0, BLOCKS_MAX - link.length) : blocks;
+  return { text: clip(view.summary === undefined ? view.title : `${view.title}: ${view.summary}`, SECTION_MAX), blocks: [...kept, ...link] };
 }

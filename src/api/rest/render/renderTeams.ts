@@ -26,6 +26,6 @@ export function renderTeams(view: ChatView): Record<string, unknown> {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: '1.5',
     body,
-    actions: [{ type: 'Action.OpenUrl', title: view.link.label, url: view.link.url }],
+    ...(view.link === undefined ? {} : { actions: [{ type: 'Action.OpenUrl', title: view.link.label, url: view.link.url }] }),
   };
 }
