@@ -1,6 +1,6 @@
 import { clusterKey } from '../engine/access/accessModel.ts';
 import { sliceForCluster } from '../engine/access/sliceForCluster.ts';
-import { clusterIdentityPrincipals, findingsForCluster, withPrincipalGrants } from '../engine/findings/findingsForCluster.ts';
+import { clusterIdentityPrincipals, findingsForCluster, withPrincipalGrants, workloadIdentityPrincipals } from '../engine/findings/findingsForCluster.ts';
 import type { ClusterGeneration, TenantInput } from '../store/IndexStore.ts';
 import type { SyncDeps } from './SyncDeps.ts';
 import { newGenerationId } from './syncIds.ts';
@@ -32,7 +32,8 @@ export async function compileCluster(clusterId: string, deps: CompileDeps, input
     compiledAt: new Date(started).toISOString(),
     input: slice,
     // Findings are computed here, once per generation, so asking for them reads one partition.
-    findings: findingsForCluster(withPrincipalGrants(slice, tenant, clusterIdentityPrincipals(cluster)), cluster.id, tenant.network ?? {}),
+    // Widened by the cluster identities' grants elsewhere and by those of the workload identities its service accounts use.
+    findings: findingsForCluster(withPrincipalGrants(slice, tenant, [...clusterIdentityPrincipals(cluster), ...workloadIdentityPrincipals(tenant, cluster.id)]), cluster.id, tenant.network ?? {}),
   };
   await deps.store.writeGeneration(generation);
   const durationMs = deps.now() - started;

@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildAccessModel, type AccessModelInput } from '../access/accessModel.ts';
+import { buildAccessModel, clusterKey, type AccessModelInput } from '../access/accessModel.ts';
 import { sliceForCluster } from '../access/sliceForCluster.ts';
 import { loadContoso } from '../../sim/scenario/findingsInputs.ts';
 import type { TenantScenario } from '../../sim/scenario/TenantScenario.ts';
 import { clusterIdentityFindings, type ClusterIdentityInput } from './clusterIdentityFindings.ts';
 import { riskyAccessFindings } from './riskyAccess.ts';
-import { clusterIdentityPrincipals, findingsForCluster, withPrincipalGrants } from './findingsForCluster.ts';
+import { clusterIdentityPrincipals, findingsForCluster, withPrincipalGrants, workloadIdentityPrincipals } from './findingsForCluster.ts';
+import { escalationFindings } from './escalationPaths.ts';
 
 let tenant: AccessModelInput;
 let scenario: TenantScenario;
@@ -24,7 +25,8 @@ function clusterFindings(name: string, widen: boolean) {
   const cluster = tenant.clusters.find((c) => c.id === id);
   if (cluster === undefined) throw new Error(name);
   const slice = sliceForCluster(tenant, id);
-  return findingsForCluster(widen ? withPrincipalGrants(slice, tenant, clusterIdentityPrincipals(cluster)) : slice, id, { subnets: scenario.subnets, registries: scenario.registries });
+  const principals = [...clusterIdentityPrincipals(cluster), ...workloadIdentityPrincipals(tenant, id)];
+  return findingsForCluster(widen ? withPrincipalGrants(slice, tenant, principals) : slice, id, { subnets: scenario.subnets, registries: scenario.registries });
 }
 
 describe('findingsForCluster on contoso', () => {
@@ -35,6 +37,7 @@ describe('findingsForCluster on contoso', () => {
     const whole = [
       ...clusterIdentityFindings({ model, clusters: [cluster], inventories: identityInput.inventories, subnets: scenario.subnets, registries: scenario.registries }).findings,
       ...riskyAccessFindings(model, { clusters: [cluster] }).findings,
+      ...escalationFindings(model, { clusters: [cluster], inventories: new Map(scenario.clusters.map((c, i) => [clusterKey(tenant.clusters[i]?.id ?? ''), c.kubernetes])) }).findings,
     ];
     expect(clusterFindings(name, true).findings).toEqual(whole);
   });
@@ -43,6 +46,16 @@ describe('findingsForCluster on contoso', () => {
     const sliceOnly = clusterFindings('aks-payments-prod', false).findings.filter((f) => f.kind === 'missing-cluster-identity-permission');
     expect(sliceOnly.map((f) => f.condition)).toContain('acr-attach');
     expect(clusterFindings('aks-payments-prod', true).findings.filter((f) => f.kind !== 'risky-access')).toEqual([]);
+  });
+
+  it('the workload identities the service accounts name are widened in: without them the cluster → cloud pivot would be lost', () => {
+    // id-payments-api's only role is on the payments Key Vault, outside anything that reaches aks-prod-weu.
+    const keyVault = (widen: boolean) => clusterFindings('aks-prod-weu', widen).findings.filter((f) => f.kind === 'escalation-path' && f.permission === 'Contoso Payments Secrets Reader');
+    const spId = (name: string) => scenario.entra.servicePrincipals.find((p) => p.displayName === name)?.id;
+    expect(workloadIdentityPrincipals(tenant, idOf('aks-prod-weu')).sort()).toEqual([spId('id-payments-api'), spId('id-ci-deployer')].sort());
+    expect(workloadIdentityPrincipals(tenant, idOf('aks-dev-weu'))).toEqual([]);
+    expect(keyVault(true).length).toBeGreaterThan(0);
+    expect(keyVault(false)).toEqual([]);
   });
 });
 

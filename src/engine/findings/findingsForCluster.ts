@@ -1,12 +1,13 @@
 import type { AksCluster } from '../../model/aksCluster.ts';
 import type { EntraPrincipal } from '../../model/entra.ts';
-import type { K8sPod } from '../../model/k8sInventory.ts';
+import type { K8sPod, K8sServiceAccount } from '../../model/k8sInventory.ts';
 import { buildAccessModel, clusterKey, type AccessModelInput } from '../access/accessModel.ts';
 import { roleDefinitionGuid } from '../azure/azureRbacIndex.ts';
 import { buildEntraIndex } from '../entra/entraIndex.ts';
 import { clusterIdentityFindings, type RegistryInfo, type SubnetInfo } from './clusterIdentityFindings.ts';
 import type { Finding } from './Finding.ts';
 import { riskyAccessFindings } from './riskyAccess.ts';
+import { escalationFindings, WORKLOAD_IDENTITY_CLIENT_ID } from './escalationPaths.ts';
 
 /** What the cluster-identity check reads besides the cluster's slice: the network and registries it sits on. */
 export interface ClusterNetworkInput {
@@ -28,6 +29,19 @@ export interface ClusterFindings {
 export function clusterIdentityPrincipals(cluster: AksCluster): string[] {
   const ids = [cluster.identity?.principalId, ...(cluster.identity?.userAssigned ?? []).map((u) => u.principalId), cluster.kubeletIdentity?.objectId];
   return ids.filter((id): id is string => id !== undefined && id !== '');
+}
+
+/**
+ * The service principals the cluster's service accounts name as their Azure workload identity
+ * (`azure.workload.identity/client-id` = the principal's appId): the escalation paths follow them to their role
+ * assignments wherever those are, so the cluster's findings need them widened in like its own identities.
+ */
+export function workloadIdentityPrincipals(tenant: AccessModelInput, clusterId: string): string[] {
+  const objects = tenant.kubernetes.get(clusterKey(clusterId)) ?? tenant.kubernetes.get(clusterId);
+  const accounts = (objects as { serviceAccounts?: readonly K8sServiceAccount[] } | undefined)?.serviceAccounts ?? [];
+  const clientIds = new Set(accounts.map((sa) => sa.annotations[WORKLOAD_IDENTITY_CLIENT_ID]?.toLowerCase()).filter((id): id is string => id !== undefined && id !== ''));
+  if (clientIds.size === 0) return [];
+  return tenant.entra.servicePrincipals.filter((sp) => sp.appId !== undefined && clientIds.has(sp.appId.toLowerCase())).map((sp) => sp.id);
 }
 
 /**
@@ -88,8 +102,10 @@ export function findingsForCluster(input: AccessModelInput, clusterId: string, n
     internalLoadBalancerSubnets: new Map([[key, network.internalLoadBalancerSubnets ?? []]]),
   });
   const risky = riskyAccessFindings(model, { clusters: [cluster] });
+  const serviceAccounts = (input.kubernetes.get(key) as { serviceAccounts?: readonly K8sServiceAccount[] } | undefined)?.serviceAccounts ?? [];
+  const escalation = escalationFindings(model, { clusters: [cluster], inventories: new Map([[key, { serviceAccounts }]]) });
   return {
-    findings: [...identity.findings, ...risky.findings],
-    warnings: [...new Set([...identity.warnings, ...risky.warnings])],
+    findings: [...identity.findings, ...risky.findings, ...escalation.findings],
+    warnings: [...new Set([...identity.warnings, ...risky.warnings, ...escalation.warnings])],
   };
 }
