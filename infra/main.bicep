@@ -33,6 +33,9 @@ param cosmosAutoscaleMaxThroughput int = 1000
 @description('NCRONTAB schedule of the sync (six fields).')
 param syncSchedule string = '0 0 */6 * * *'
 
+@description('NCRONTAB schedule of the compliance report (six fields); default daily at 06:00 UTC.')
+param reportSchedule string = '0 0 6 * * *'
+
 @description('Client id of the API\'s Entra app registration (scripts/create-api-app.sh); turns on bearer tokens and App Service Authentication. Empty: the API answers no one.')
 param apiClientId string = ''
 
@@ -128,6 +131,7 @@ module functionApp 'modules/functionapp.bicep' = {
     cosmosDatabaseName: cosmos.outputs.databaseName
     tenantId: tenantId
     syncSchedule: syncSchedule
+    reportSchedule: reportSchedule
     apiClientId: apiClientId
     apiTenantId: apiTenantId
     apiAudiences: apiAudiences

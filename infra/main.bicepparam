@@ -13,6 +13,7 @@ param indexerTenantTreeRead = readEnvironmentVariable('INDEXER_TENANT_TREE_READ'
 
 param cosmosThroughputMode = 'serverless' // or 'autoscale' (shared autoscale throughput on the database)
 param syncSchedule = readEnvironmentVariable('SYNC_SCHEDULE', '0 0 */6 * * *')
+param reportSchedule = readEnvironmentVariable('AKS_ACCESS_REPORT_SCHEDULE', '0 0 6 * * *')
 
 // Set by scripts/create-api-app.sh (azd env set API_CLIENT_ID ...); empty until then.
 param apiClientId = readEnvironmentVariable('API_CLIENT_ID', '')

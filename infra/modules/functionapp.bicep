@@ -20,6 +20,8 @@ param cosmosDatabaseName string
 param tenantId string
 @description('NCRONTAB schedule of the sync timer (six fields).')
 param syncSchedule string
+@description('NCRONTAB schedule of the compliance report timer (six fields); default daily at 06:00 UTC.')
+param reportSchedule string = '0 0 6 * * *'
 param syncConcurrency int = 4
 param syncCompileDelaySeconds int = 60
 param requestTimeoutMs int = 30000
@@ -115,6 +117,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     COSMOS_ENDPOINT: cosmosEndpoint
     COSMOS_DATABASE: cosmosDatabaseName
     SYNC_SCHEDULE: syncSchedule
+    // The report timer's binding reads %AKS_ACCESS_REPORT_SCHEDULE%: it must always be set (docs/reports.md).
+    AKS_ACCESS_REPORT_SCHEDULE: reportSchedule
     SYNC_CONCURRENCY: string(syncConcurrency)
     SYNC_COMPILE_DELAY_SECONDS: string(syncCompileDelaySeconds)
     REQUEST_TIMEOUT_MS: string(requestTimeoutMs)

@@ -14,6 +14,11 @@ export interface AppConfig {
   readonly queueServiceUri: string;
   /** SYNC_SCHEDULE: the timer's NCRONTAB schedule (the timer binding reads it as %SYNC_SCHEDULE%). */
   readonly syncSchedule: string;
+  /**
+   * AKS_ACCESS_REPORT_SCHEDULE: the compliance report timer's NCRONTAB schedule (the binding reads it as
+   * %AKS_ACCESS_REPORT_SCHEDULE%, so the deployment always sets it); default daily at 06:00 UTC.
+   */
+  readonly reportSchedule: string;
   /** SYNC_CONCURRENCY: units (and compiles) in flight at once in a local run. */
   readonly syncConcurrency: number;
   /** SYNC_COMPILE_DELAY_SECONDS: how long compile messages stay invisible, so one run's requests coalesce. */

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       cosmos: { endpoint: VALID.COSMOS_ENDPOINT, database: 'aks-access' },
       queueServiceUri: VALID.AzureWebJobsStorage__queueServiceUri,
       syncSchedule: '0 0 */6 * * *',
+      reportSchedule: '0 0 6 * * *',
       syncConcurrency: 4,
       compileDelaySeconds: 60,
       arm: { endpoint: 'https://management.azure.com' },
@@ -149,6 +150,16 @@ describe('loadConfig', () => {
     delete rest.AzureWebJobsStorage__queueServiceUri;
     expect(problems({ ...rest, AzureWebJobsStorage: 'DefaultEndpointsProtocol=https;AccountName=x;AccountKey=eHh4;EndpointSuffix=core.windows.net' })).toEqual([
       expect.stringMatching(/^AzureWebJobsStorage__queueServiceUri \(or AzureWebJobsStorage__accountName\) is not set \(AzureWebJobsStorage holds a connection string; the app is keyless and does not use one\)/),
+    ]);
+  });
+});
+
+describe('AKS_ACCESS_REPORT_SCHEDULE', () => {
+  it('is daily at 06:00 UTC by default, takes any six-field schedule, and names a malformed one', () => {
+    expect(loadConfig(VALID).reportSchedule).toBe('0 0 6 * * *');
+    expect(loadConfig({ ...VALID, AKS_ACCESS_REPORT_SCHEDULE: '0 30 7 * * Mon' }).reportSchedule).toBe('0 30 7 * * Mon');
+    expect(problems({ ...VALID, AKS_ACCESS_REPORT_SCHEDULE: '0 6 * * *' })).toEqual([
+      'AKS_ACCESS_REPORT_SCHEDULE="0 6 * * *": expected 6 fields "{second} {minute} {hour} {day} {month} {day-of-week}" (e.g. "0 0 * * * *" for hourly), got 5',
     ]);
   });
 });

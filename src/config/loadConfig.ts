@@ -7,6 +7,9 @@ import { suppressionsSetting, SUPPRESSIONS_VARIABLE } from './suppressionsSettin
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
+/** The compliance report: daily at 06:00 UTC, after the night's syncs. */
+export const DEFAULT_REPORT_SCHEDULE = '0 0 6 * * *';
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -69,6 +72,9 @@ export function loadConfig(env: Environment): AppConfig {
   const syncSchedule = required('SYNC_SCHEDULE', 'the sync timer’s NCRONTAB schedule, six fields, e.g. "0 0 */6 * * *" (every 6 hours)');
   const cron = syncSchedule === '' ? undefined : ncrontabProblem(syncSchedule);
   if (cron !== undefined) problems.push(`SYNC_SCHEDULE="${syncSchedule}": ${cron}`);
+  const reportSchedule = read('AKS_ACCESS_REPORT_SCHEDULE') ?? DEFAULT_REPORT_SCHEDULE;
+  const reportCron = ncrontabProblem(reportSchedule);
+  if (reportCron !== undefined) problems.push(`AKS_ACCESS_REPORT_SCHEDULE="${reportSchedule}": ${reportCron}`);
 
   const clientId = read('AZURE_CLIENT_ID');
   if (clientId !== undefined && !GUID.test(clientId)) problems.push(`AZURE_CLIENT_ID="${clientId}" must be the client id (a GUID) of the user-assigned managed identity`);
@@ -112,6 +118,7 @@ export function loadConfig(env: Environment): AppConfig {
     cosmos: { endpoint: cosmosEndpoint, database },
     queueServiceUri: queueServiceUri ?? '',
     syncSchedule,
+    reportSchedule,
     syncConcurrency: integer('SYNC_CONCURRENCY', 4, 1, 64),
     compileDelaySeconds: integer('SYNC_COMPILE_DELAY_SECONDS', 60, 0, 3600),
     ...(clientId === undefined ? {} : { managedIdentityClientId: clientId }),

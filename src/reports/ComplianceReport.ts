@@ -1,5 +1,6 @@
 import type { FindingSeverity } from '../engine/findings/clusterIdentityFindings.ts';
 import type { Finding } from '../engine/findings/Finding.ts';
+import type { ExpiredSuppression, SuppressedFinding } from '../engine/findings/suppressions.ts';
 
 /*
  * The compliance report: what an auditor files. Built from the current findings by buildReport (pure), stored
@@ -15,13 +16,7 @@ export const SEVERITIES: readonly FindingSeverity[] = ['critical', 'high', 'medi
 export type SeverityCounts = Readonly<Record<FindingSeverity, number>>;
 
 /** A finding set aside by a suppression: reported with who accepted it, why and until when — never dropped. */
-export interface SuppressedReportFinding {
-  readonly finding: ReportFinding;
-  readonly owner: string;
-  readonly reason: string;
-  /** ISO 8601 date (or date-time) after which the suppression no longer applies. */
-  readonly expires: string;
-}
+export type SuppressedReportFinding = SuppressedFinding;
 
 /** One indexed cluster as the report sees it (AccessQueries.clusters() gives these fields). */
 export interface ReportClusterInput {
@@ -47,6 +42,8 @@ export interface ReportUnitInput {
 export interface ReportInput {
   readonly findings: readonly ReportFinding[];
   readonly suppressed?: readonly SuppressedReportFinding[];
+  /** Suppressions past their expiry: they cover nothing any more, and the report says so. */
+  readonly expiredSuppressions?: readonly ExpiredSuppression[];
   readonly clusters: readonly ReportClusterInput[];
   readonly units?: readonly ReportUnitInput[];
   /** Summaries of earlier reports, any order: the trend is drawn from them (the latest `trendRuns`). */
@@ -115,6 +112,7 @@ export interface ComplianceReport {
   /** Most severe first, then by cluster, kind and principal. */
   readonly findings: readonly ReportFinding[];
   readonly suppressed: readonly SuppressedReportFinding[];
+  readonly expiredSuppressions: readonly ExpiredSuppression[];
   readonly staleClusters: readonly StaleCluster[];
   readonly units: { readonly total: number; readonly failing: readonly FailingUnit[] };
   /** Oldest first; the last point is this report. */

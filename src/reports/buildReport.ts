@@ -134,6 +134,7 @@ export function buildReport(input: ReportInput, now: Date, options: BuildReportO
     summary,
     findings: rows.map((r) => r.finding),
     suppressed,
+    expiredSuppressions: [...(input.expiredSuppressions ?? [])],
     staleClusters,
     units: { total: units.length, failing },
     trend,

@@ -157,7 +157,8 @@ export const REPORT_NOW = new Date('2026-11-28T06:00:00.000Z');
 export const REPORT_INPUT: ReportInput = {
   tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
   findings: [missingAcrPull, overPrivileged, scriptSubject, formulaSubject, impersonate, escalation],
-  suppressed: [{ finding: suppressedFinding, owner: 'platform-team@contoso.com', reason: 'node metrics scraping, reviewed in SEC-42', expires: '2027-01-31' }],
+  suppressed: [{ finding: suppressedFinding, suppression: { entry: 'suppressions.yaml entry 1', owner: 'platform-team@contoso.com', reason: 'node metrics scraping, reviewed in SEC-42', expires: '2027-01-31' } }],
+  expiredSuppressions: [{ entry: 'suppressions.yaml entry 2', owner: 'alice@contoso.com', reason: 'migration window', expires: '2026-10-31', match: { kind: 'risky-access', rule: 'pods-exec' }, wouldMatch: 1 }],
   clusters: [
     { clusterId: PROD, name: 'aks-prod-weu', generation: 'g2', compiledAt: '2026-11-28T05:50:00.000Z', stale: false, staleReasons: [] },
     { clusterId: DEV, name: 'aks-dev-weu', generation: 'g1', compiledAt: '2026-11-27T05:50:00.000Z', stale: true, staleReasons: ['k8s-rbac unit cluster:aks-dev-weu: transient (503 from the API server)'] },

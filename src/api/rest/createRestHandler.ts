@@ -6,6 +6,7 @@ import { matchEndpoint, NOT_YET, FORMAT_PARAMETER, TOP_PARAMETER } from './endpo
 import { CONTENT_TYPES, negotiateFormat, NotAcceptableError, type Format } from './negotiate.ts';
 import { ParameterError, readParameters } from './parameters.ts';
 import { openApiDocument } from './openApiDocument.ts';
+import type { ReportReader } from './endpoints.ts';
 import type { ChatView } from './render/ChatView.ts';
 import { renderMarkdown } from './render/renderMarkdown.ts';
 import { renderSlack } from './render/renderSlack.ts';
@@ -21,6 +22,8 @@ export interface RestHandlerOptions {
   readonly log?: (line: string) => void;
   /** The URL callers reach this API at (links to full answers); default: the request's own origin. */
   readonly publicUrl?: string;
+  /** Stored compliance reports for GET /report (absent: that endpoint answers 503 saying so). */
+  readonly reports?: ReportReader;
 }
 
 /** What only the host knows about a request: its peer address (local mode) and its own id (the Functions invocation id). */
@@ -93,6 +96,14 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
         throw new CouldNotAuthenticate(error instanceof Error ? error.message : String(error));
       }
       const { endpoint } = matched;
+      const documents = endpoint.documentFormats;
+      if (documents !== undefined) {
+        // A document in formats of its own (the report: csv, md, html): no chat rendering, errors stay JSON.
+        const own = readParameters(url.searchParams, [...endpoint.parameters, documents.parameter]);
+        const result = await endpoint.run({ params: own, path: matched.params, queries: options.queries, caller, ...(options.reports === undefined ? {} : { reports: options.reports }) });
+        const document = documents.render(result.json, own.text('format') ?? 'json');
+        return new Response(document.body, { status: 200, headers: { ...document.headers, 'Content-Type': document.contentType } });
+      }
       const params = readParameters(url.searchParams, [...endpoint.parameters, FORMAT_PARAMETER, TOP_PARAMETER]);
       try {
         format = negotiateFormat(params.text('format'), request.headers.get('accept'));

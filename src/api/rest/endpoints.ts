@@ -11,6 +11,8 @@ import { FORMATS } from './negotiate.ts';
 import { ParameterError, type ParameterSpec, type Parameters } from './parameters.ts';
 import { accessView, canView, clustersView, statusView, whoCanView, type ViewOptions } from './chatViews.ts';
 import type { ChatView } from './render/ChatView.ts';
+import type { ReportStore } from '../../reports/ReportStore.ts';
+import { reportEndpoint } from './reportEndpoint.ts';
 
 /** What an endpoint answers: the full JSON, and the chat message of the same answer. */
 export interface EndpointAnswer {
@@ -24,6 +26,22 @@ export interface EndpointContext {
   readonly path: Readonly<Record<string, string>>;
   readonly queries: AccessQueries;
   readonly caller: Caller;
+  /** Stored compliance reports (GET /report); absent where the host keeps none. */
+  readonly reports?: ReportReader;
+}
+
+/** What the report endpoint reads of the report store. */
+export type ReportReader = Pick<ReportStore, 'readLatest' | 'readReport' | 'listSummaries'>;
+
+/**
+ * An endpoint that answers a document in formats of its own (the compliance report: csv, md, html) instead of
+ * the chat renderings: its own `format` parameter replaces format/top, and render writes the body.
+ */
+export interface DocumentFormats {
+  readonly parameter: ParameterSpec;
+  /** Format → media type, for the OpenAPI description. */
+  readonly contentTypes: Readonly<Record<string, string>>;
+  readonly render: (json: unknown, format: string) => { readonly body: string; readonly contentType: string; readonly headers: Readonly<Record<string, string>> };
 }
 
 export interface Endpoint {
@@ -35,6 +53,7 @@ export interface Endpoint {
   readonly pathParameters: readonly { readonly name: string; readonly description: string; readonly example?: string }[];
   readonly parameters: readonly ParameterSpec[];
   readonly run: (context: EndpointContext) => Promise<EndpointAnswer>;
+  readonly documentFormats?: DocumentFormats;
 }
 
 const VERB = /^(\*|[a-z][a-zA-Z-]*)$/;
@@ -278,7 +297,7 @@ const status: Endpoint = {
 };
 
 /** Every endpoint that answers from the index, in the order the OpenAPI document lists them. */
-export const ENDPOINTS: readonly Endpoint[] = [whoCan, canI, principalAccess, clusters, status];
+export const ENDPOINTS: readonly Endpoint[] = [whoCan, canI, principalAccess, clusters, status, reportEndpoint];
 
 /** Matches a request path (under /api/v1) against the endpoints' templates. */
 export function matchEndpoint(path: string): { endpoint: Endpoint; params: Record<string, string> } | undefined {
@@ -304,6 +323,6 @@ export function matchEndpoint(path: string): { endpoint: Endpoint; params: Recor
 /** Things the design names that this version does not answer yet: a 404 that says so, rather than a bare one. */
 export const NOT_YET: readonly (readonly [RegExp, string])[] = [
   [/^\/findings\/?$/, 'findings (cluster identities lacking required permissions, risky grants) are not served yet: they come with the compliance work. Today GET /api/v1/who-can lists escalation paths with every answer.'],
-  [/^\/reports(\/.*)?$/, 'compliance reports are not served yet: they come with the compliance work.'],
+  [/^\/reports(\/.*)?$/, 'reports by path are not served yet: GET /api/v1/report?id=ID&format=json|csv|md|html serves any stored report (default the latest).'],
   [/^\/changes\/?$/, 'access changes over time are not served yet: the index keeps only the current generation of each cluster.'],
 ];

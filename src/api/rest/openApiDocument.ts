@@ -1,4 +1,5 @@
 import { ENDPOINTS, FORMAT_PARAMETER, TOP_PARAMETER, type Endpoint } from './endpoints.ts';
+import type { DocumentFormats } from './endpoints.ts';
 import { CONTENT_TYPES, FORMATS } from './negotiate.ts';
 import type { ParameterSpec } from './parameters.ts';
 
@@ -181,7 +182,29 @@ function parameter(spec: ParameterSpec): Schema {
 
 const errorResponse = (description: string): Schema => ({ description, content: { [CONTENT_TYPES.json.split(';')[0] ?? 'application/json']: { schema: ref('Error') } } });
 
+/** An endpoint with formats of its own (the compliance report): its format parameter, and one media type per format. */
+function documentOperation(endpoint: Endpoint, formats: DocumentFormats): Schema {
+  const content: Record<string, Schema> = {};
+  for (const [format, type] of Object.entries(formats.contentTypes)) {
+    content[type.split(';')[0] ?? type] = format === 'json' ? { schema: { type: 'object', description: 'The whole report: summary, findings, suppressed findings, stale clusters, failing units, trend, warnings (docs/reports.md).' } } : { schema: { type: 'string' } };
+  }
+  return {
+    operationId: endpoint.operationId,
+    summary: endpoint.summary,
+    description: endpoint.description,
+    parameters: [...endpoint.parameters, formats.parameter].map(parameter),
+    responses: {
+      '200': { description: `The document, in the format asked for (${Object.keys(formats.contentTypes).join(', ')}).`, content },
+      '400': errorResponse('A parameter is unknown or malformed, or no stored report has the id given.'),
+      '401': errorResponse('No valid identity: send an Entra access token for this API (Authorization: Bearer).'),
+      '403': errorResponse('A valid identity without the app role Access.Read.'),
+      '503': errorResponse('No report stored yet (Retry-After), or the caller\'s identity could not be verified right now.'),
+    },
+  };
+}
+
 function operation(endpoint: Endpoint): Schema {
+  if (endpoint.documentFormats !== undefined) return documentOperation(endpoint, endpoint.documentFormats);
   const answer = ANSWER_SCHEMA[endpoint.operationId] ?? 'Error';
   return {
     operationId: endpoint.operationId,

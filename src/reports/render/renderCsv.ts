@@ -30,7 +30,7 @@ export function renderCsv(report: ComplianceReport): string {
   }
   for (const s of report.suppressed) {
     const row = findingRow(s.finding);
-    records.push(csvRecord([...FINDING_COLUMNS.map((c) => row[c]), 'suppressed', s.owner, s.reason, s.expires]));
+    records.push(csvRecord([...FINDING_COLUMNS.map((c) => row[c]), 'suppressed', s.suppression.owner, s.suppression.reason, s.suppression.expires]));
   }
   return `${records.join('\r\n')}\r\n`;
 }

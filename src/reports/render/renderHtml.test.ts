@@ -17,7 +17,7 @@ describe('renderHtml', () => {
     const hostile = buildReport(
       {
         findings: [{ ...scriptSubject, clusterName: hostileName }],
-        suppressed: [{ finding: scriptSubject, owner: '<b>owner</b>', reason: '"><svg onload=alert(1)>', expires: '2027-01-01' }],
+        suppressed: [{ finding: scriptSubject, suppression: { entry: 'x entry 1', owner: '<b>owner</b>', reason: '"><svg onload=alert(1)>', expires: '2027-01-01' } }],
         clusters: [{ clusterId: scriptSubject.clusterId, name: hostileName, stale: true, staleReasons: ['<iframe src=//evil>'] }],
         warnings: ['<style>body{display:none}</style>'],
       },

@@ -110,9 +110,13 @@ export function renderHtml(report: ComplianceReport): string {
     body.push(`<h2>Suppressed findings (${report.suppressed.length})</h2>`);
     const rows = report.suppressed.map((x): Cell[] => {
       const r = findingRow(x.finding);
-      return [badge(r.severity), r.kind, r.rule, r.cluster, r.subject, r.permission, x.owner, x.reason, x.expires];
+      return [badge(r.severity), r.kind, r.rule, r.cluster, r.subject, r.permission, x.suppression.owner, x.suppression.reason, x.suppression.expires];
     });
     body.push(table('suppressed', ['severity', 'kind', 'rule', 'cluster', 'subject', 'permission', 'owner', 'reason', 'expires'], rows));
+  }
+  if (report.expiredSuppressions.length > 0) {
+    body.push(`<h2>Expired suppressions (${report.expiredSuppressions.length})</h2><p>They cover nothing any more: renew them (new expiry, owner and reason) or remove them.</p>`);
+    body.push(table('expired', ['entry', 'owner', 'reason', 'expired', 'would cover'], report.expiredSuppressions.map((x) => [x.entry, x.owner, x.reason, x.expires, { num: x.wouldMatch }]), new Set([4])));
   }
   if (report.warnings.length > 0) {
     body.push(`<h2>Warnings</h2><div class="warn"><ul>${report.warnings.map((w) => `<li>${escapeXml(w)}</li>`).join('')}</ul></div>`);

@@ -73,9 +73,13 @@ export function renderMarkdown(report: ComplianceReport): string {
     out.push('## Suppressed findings', '');
     const rows = report.suppressed.map((x) => {
       const r = findingRow(x.finding);
-      return [r.severity, r.kind, r.rule, r.cluster, r.subject, r.permission, x.owner, x.reason, x.expires];
+      return [r.severity, r.kind, r.rule, r.cluster, r.subject, r.permission, x.suppression.owner, x.suppression.reason, x.suppression.expires];
     });
     out.push(...table(['severity', 'kind', 'rule', 'cluster', 'subject', 'permission', 'owner', 'reason', 'expires'], rows), '');
+  }
+  if (report.expiredSuppressions.length > 0) {
+    out.push('## Expired suppressions', '', 'They cover nothing any more: renew them (new expiry, owner and reason) or remove them.', '');
+    out.push(...table(['entry', 'owner', 'reason', 'expired', 'would cover'], report.expiredSuppressions.map((x) => [x.entry, x.owner, x.reason, x.expires, `${x.wouldMatch}`]), ['l', 'l', 'l', 'l', 'r']), '');
   }
   if (report.warnings.length > 0) {
     out.push('## Warnings', '', ...report.warnings.map((w) => `- ${markdownCell(w)}`), '');
