@@ -164,6 +164,30 @@ describe('unit snapshots', () => {
     expect((await t.store.readTenantInput()).kubernetes.get(AKS.toLowerCase())).toEqual({ ...empty, warnings: ['x'] });
   });
 
+  it('a unit’s first write in its partition makes no query; later writes look for stale documents in that partition only', async () => {
+    const t = await fresh();
+    const queriesDuring = async (write: () => Promise<unknown>) => {
+      const from = server.requests.length;
+      await write();
+      return server.requests.slice(from).filter((r) => r.headers['x-ms-documentdb-isquery'] !== undefined);
+    };
+    const empty: K8sCollection = { roles: [], bindings: [], namespaces: [], serviceAccounts: [], pods: [], warnings: [] };
+    expect(await queriesDuring(() => t.store.writeUnitSnapshot(K8S_UNIT, 'run-1', { source: 'k8s-rbac', data: k8s(['readers', 'ops']) }))).toEqual([]);
+    expect(await queriesDuring(() => t.store.writeUnitSnapshot(SUB_UNIT, 'run-1', { source: 'azure-rbac', data: subRbac([READER]) }))).toEqual([]);
+    // The marker is there, so the second write queries — in the unit's own partition — and removes what went.
+    const second = await queriesDuring(async () => {
+      expect(await t.store.writeUnitSnapshot(K8S_UNIT, 'run-2', { source: 'k8s-rbac', data: k8s(['readers']) })).toEqual({ written: 7, deleted: 1 });
+    });
+    expect(second.map((r) => r.headers['x-ms-documentdb-partitionkey'])).toEqual([JSON.stringify([AKS.toLowerCase()])]);
+    // Retired: everything goes, the marker with it (last); the next write is a first write again.
+    expect(await t.store.writeUnitSnapshot(K8S_UNIT, 'run-3', { source: 'k8s-rbac', data: empty })).toEqual({ written: 0, deleted: 7 });
+    expect((await documents(t, 'clusters')).filter((d) => d.unit === `k8s-rbac|cluster:${AKS.toLowerCase()}`)).toEqual([]);
+    expect(await queriesDuring(() => t.store.writeUnitSnapshot(K8S_UNIT, 'run-4', { source: 'k8s-rbac', data: k8s(['ops']) }))).toEqual([]);
+    expect((await t.store.readTenantInput()).kubernetes.get(AKS.toLowerCase())).toEqual(k8s(['ops']));
+    // Entra spans partitions and has no marker of its own partition: its stale documents are always looked for.
+    expect(await queriesDuring(() => t.store.writeUnitSnapshot(ENTRA_UNIT, 'run-1', { source: 'entra', data: entra([]) }))).toHaveLength(2);
+  });
+
   it('is idempotent: the same snapshot twice leaves identical documents and deletes nothing', async () => {
     const t = await fresh();
     const snapshot = { source: 'entra', data: entra([READER, '00000000-0000-0000-0000-0000000000b2']) } as const;

@@ -6,7 +6,7 @@ import type { EntraGroup, EntraServicePrincipal, EntraUser } from '../model/entr
 import type { K8sInventory } from '../model/k8sInventory.ts';
 import type { RbacObjects } from '../model/k8sRbac.ts';
 import { CONTAINERS, DATABASE_ID, type ContainerName } from './containers.ts';
-import { idPart } from './documentIds.ts';
+import { documentId, idPart } from './documentIds.ts';
 import { DEFAULT_MAX_CHUNK_BYTES, generationDigest, joinGeneration, splitGeneration, type GenerationChunk } from './generationChunks.ts';
 import type { AccessDigest } from '../engine/changes/accessDigest.ts';
 import { joinDigest, splitDigest, type DigestChunk } from './digestChunks.ts';
@@ -201,23 +201,32 @@ export class CosmosIndexStore implements IndexStore {
 
   // ---- unit snapshots -------------------------------------------------------------------------------------
 
+  /**
+   * A unit with a partition of its own (all but Entra) writes its `snapshot` marker before any other document
+   * and removes it after all others, so "no marker" means "nothing of the unit in the partition": a unit's
+   * first write then skips the stale-document query (on the embedded server every query scans, quadratically,
+   * the whole container — every cluster's objects for a cluster unit — whatever its partition key).
+   */
   async writeUnitSnapshot(unit: UnitKey, runId: string, snapshot: UnitSnapshot): Promise<WriteResult> {
     const documents = snapshotDocuments(unit, runId, snapshot, { membersPerDocument: this.membersPerDocument });
+    const home = unitPartition(unit);
+    const markerId = documentId(DOC.snapshot, unit.source);
+    const isMarker = (container: ContainerName, id: string) => home !== undefined && container === home.container && id === markerId;
+    const hadDocuments = home === undefined || (await this.containers[home.container].item(markerId, home.partitionKey).read()).resource !== undefined;
+    const upsert = (d: PlannedDocument) => ({ partitionKey: d.partitionKey, operation: { operationType: 'Upsert', partitionKey: d.partitionKey, resourceBody: d.body as JSONObject } as OperationInput });
+    const marker = documents.find((d) => isMarker(d.container, d.body.id));
+    if (marker !== undefined) await this.apply(marker.container, [upsert(marker)]);
     const byContainer = new Map<ContainerName, PlannedDocument[]>();
-    for (const d of documents) groupInto(byContainer, d.container, d);
-    for (const [container, planned] of byContainer) {
-      await this.apply(
-        container,
-        planned.map((d) => ({ partitionKey: d.partitionKey, operation: { operationType: 'Upsert', partitionKey: d.partitionKey, resourceBody: d.body as JSONObject } })),
-      );
-    }
+    for (const d of documents) if (d !== marker) groupInto(byContainer, d.container, d);
+    for (const [container, planned] of byContainer) await this.apply(container, planned.map(upsert));
     // Only now, with the whole snapshot written: the unit's documents that this run did not write are stale.
     let deleted = 0;
+    if (!hadDocuments) return { written: documents.length, deleted };
     for (const { container, stale } of await this.staleDocuments(unit, runId)) {
-      deleted += await this.apply(
-        container,
-        stale.map((s) => ({ partitionKey: s.partitionKey, operation: { operationType: 'Delete', id: s.id, partitionKey: s.partitionKey } })),
-      );
+      const remove = (s: { id: string; partitionKey: string }) => ({ partitionKey: s.partitionKey, operation: { operationType: 'Delete', id: s.id, partitionKey: s.partitionKey } as OperationInput });
+      deleted += await this.apply(container, stale.filter((x) => !isMarker(container, x.id)).map(remove));
+      // The old marker (a retired unit writes none) goes last: until then it says the partition holds the unit's documents.
+      deleted += await this.apply(container, stale.filter((x) => isMarker(container, x.id)).map(remove));
     }
     return { written: documents.length, deleted };
   }
