@@ -10,7 +10,12 @@ import { canAcross, type CrossPlaneDecision } from '../engine/access/canAcross.t
 import { rulesAcross, type RulesAcross } from '../engine/access/rulesAcross.ts';
 import { entraIdentity, kubernetesIdentity, type PrincipalIdentity } from '../engine/access/principalIdentity.ts';
 import { impersonatedUser } from '../engine/k8s/identity.ts';
+import type { ClusterFindings } from '../engine/findings/findingsForCluster.ts';
+import { findingCategory, isFindingCategory, type Finding, type FindingCategory } from '../engine/findings/Finding.ts';
+import type { FindingSeverity } from '../engine/findings/clusterIdentityFindings.ts';
+import { applySuppressions, type ExpiredSuppression, type ParsedSuppression, type SuppressedFinding } from '../engine/findings/suppressions.ts';
 import { QueryError } from './QueryError.ts';
+import { accessChangesOf, type AccessChangesAnswer, type AccessChangesQuery } from './changes/accessChangesOf.ts';
 
 /** Freshness of one cluster's answers, from the status of the units that feed it. */
 export interface ClusterFreshness {
@@ -39,6 +44,32 @@ interface CachedCluster {
   readonly cluster: AksCluster;
   /** The slice's directory objects, for searching principals by name. */
   readonly directory: EntraDirectory;
+  /** The findings compiled with the generation (absent from generations compiled before findings were). */
+  readonly findings?: ClusterFindings;
+}
+
+export const FINDING_SEVERITIES: readonly FindingSeverity[] = ['critical', 'high', 'medium', 'low'];
+
+export interface FindingsQuery {
+  /** Cluster names or ARM ids (default: every cluster). */
+  readonly clusters?: readonly string[];
+  /** Categories: cluster-identity, risky, escalation (default: all). */
+  readonly kinds?: readonly string[];
+  readonly severities?: readonly string[];
+  /** List the suppressed findings with their acceptance (they are always counted). */
+  readonly includeSuppressed?: boolean;
+}
+
+export interface FindingsAnswer {
+  readonly clusters: readonly ClusterFreshness[];
+  /** The findings no suppression in force covers, cluster by cluster in ARM id order. */
+  readonly findings: readonly Finding[];
+  /** With includeSuppressed: what suppressions cover, with owner, reason and expiry; otherwise empty. */
+  readonly suppressed: readonly SuppressedFinding[];
+  readonly suppressedCount: number;
+  /** Suppressions past their expiry: they apply to nothing and are reported until renewed or removed. */
+  readonly expiredSuppressions: readonly ExpiredSuppression[];
+  readonly warnings: readonly string[];
 }
 
 export interface AccessQueriesOptions {
@@ -49,8 +80,10 @@ export interface AccessQueriesOptions {
    * 0 reads them for every question.
    */
   readonly cacheTtlMs?: number;
-  /** The clock the cache ages by (ms since the epoch). Default Date.now. */
+  /** The clock the cache ages by (ms since the epoch), and suppressions expire by. Default Date.now. */
   readonly now?: () => number;
+  /** The suppressions findings() applies (AKS_ACCESS_SUPPRESSIONS), read per question; default none. */
+  readonly suppressions?: () => Promise<{ readonly suppressions: readonly ParsedSuppression[]; readonly warnings: readonly string[] }>;
 }
 
 interface Timed<T> {
@@ -85,6 +118,7 @@ export class AccessQueries {
   private readonly cache = new Map<string, CachedCluster>();
   private readonly ttlMs: number;
   private readonly now: () => number;
+  private readonly suppressions: AccessQueriesOptions['suppressions'];
   /** Cluster key → its pointer and feeding statuses, as read at `at`. */
   private readonly heads = new Map<string, Timed<ClusterHead>>();
   private listed: Timed<Listing> | undefined;
@@ -95,6 +129,7 @@ export class AccessQueries {
     this.store = store;
     this.ttlMs = Math.max(0, options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS);
     this.now = options.now ?? Date.now;
+    this.suppressions = options.suppressions;
   }
 
   /** Every indexed cluster with its generation and freshness (read now, not from the cache: the index's status view). */
@@ -224,9 +259,59 @@ export class AccessQueries {
     const model = buildAccessModel(generation.input);
     const cluster = model.clusters[0];
     if (cluster === undefined) throw new QueryError('NOT_INDEXED', `cluster ${clusterId}'s generation holds no cluster`);
-    const entry = { generation: generation.generation, compiledAt: generation.compiledAt, model, cluster, directory: generation.input.entra };
+    const entry = { generation: generation.generation, compiledAt: generation.compiledAt, model, cluster, directory: generation.input.entra, ...(generation.findings === undefined ? {} : { findings: generation.findings }) };
     this.cache.set(clusterKey(clusterId), entry);
     return { pointer: { clusterId: generation.clusterId, name: cluster.name, generation: generation.generation, compiledAt: generation.compiledAt }, model: entry };
+  }
+
+  /**
+   * The findings stored with each chosen cluster's generation (compiled by the sync), filtered by category and
+   * severity, with the suppressions in force moved aside and the expired ones reported.
+   */
+  async findings(query: FindingsQuery = {}): Promise<FindingsAnswer> {
+    const kinds: FindingCategory[] = [];
+    for (const k of query.kinds ?? []) {
+      if (!isFindingCategory(k)) throw new QueryError('BAD_REQUEST', `unknown finding kind "${k}": use cluster-identity, risky or escalation`);
+      kinds.push(k);
+    }
+    const severities: FindingSeverity[] = [];
+    for (const s of query.severities ?? []) {
+      const found = FINDING_SEVERITIES.find((x) => x === s.toLowerCase());
+      if (found === undefined) throw new QueryError('BAD_REQUEST', `unknown severity "${s}": use ${FINDING_SEVERITIES.join(', ')}`);
+      severities.push(found);
+    }
+    const [{ clusters, models }, loaded] = await Promise.all([this.select(query.clusters), this.suppressions?.() ?? Promise.resolve({ suppressions: [], warnings: [] })]);
+    const warnings: string[] = [];
+    const all: Finding[] = [];
+    for (const [i, m] of models.entries()) {
+      if (m.findings === undefined) {
+        warnings.push(`${clusters[i]?.name ?? m.cluster.name}: generation ${m.generation} was compiled before findings were; the next sync computes them`);
+        continue;
+      }
+      all.push(...m.findings.findings);
+      warnings.push(...m.findings.warnings);
+    }
+    const selected = all.filter((f) => (kinds.length === 0 || kinds.includes(findingCategory(f))) && (severities.length === 0 || severities.includes(f.severity)));
+    const applied = applySuppressions(selected, loaded.suppressions, this.now());
+    return {
+      clusters,
+      findings: applied.findings,
+      suppressed: query.includeSuppressed === true ? applied.suppressed : [],
+      suppressedCount: applied.suppressed.length,
+      expiredSuppressions: applied.expired,
+      warnings: [...warnings, ...loaded.warnings, ...applied.warnings],
+    };
+  }
+
+  /**
+   * Who gained, lost or changed access on each chosen cluster since `since`: its access digest then (the
+   * history's latest at or before it) against now. A cluster first indexed after `since` reports everything as
+   * gained, and says so.
+   */
+  async accessChanges(query: AccessChangesQuery): Promise<AccessChangesAnswer<ClusterFreshness>> {
+    const { clusters, models } = await this.select(query.clusters);
+    const selected = models.map((m, i) => ({ freshness: clusters[i] as ClusterFreshness, generation: m.generation, compiledAt: m.compiledAt, model: m.model, cluster: m.cluster }));
+    return accessChangesOf(this.store, selected, query, this.now());
   }
 
   /** Who can make the request, per cluster (each cluster answers from its own generation). */
