@@ -28,8 +28,13 @@ import { webhookNotifier } from './notify/riskyGrantNotifier.ts';
 import { Agent as UndiciAgent, fetch as undiciFetch } from 'undici';
 import type { FetchImplementation } from 'jose';
 import { AccessQueries } from './api/AccessQueries.ts';
+import { suppressionsSource } from './config/loadSuppressions.ts';
 import { createAuthenticate } from './api/auth/createAuthenticate.ts';
 import type { Authenticate } from './api/auth/Caller.ts';
+import { QueryError } from './api/QueryError.ts';
+import { CosmosReportStore } from './reports/CosmosReportStore.ts';
+import type { ReportStore } from './reports/ReportStore.ts';
+import { createReportHandler, type ReportSources, type ReportTimerHandler } from './reports/reportHandler.ts';
 
 export interface Composition {
   readonly config: AppConfig;
@@ -45,6 +50,32 @@ export interface Composition {
    * without any way to authenticate callers fails here, naming the settings, not at start-up).
    */
   readonly api: ApiComposition;
+  /** The compliance report: where reports are stored (the API reads them too) and the timer's handler. */
+  readonly reports: ReportComposition;
+}
+
+export interface ReportComposition {
+  readonly store: ReportStore;
+  readonly onSchedule: ReportTimerHandler;
+}
+
+/**
+ * What a report reads, from the query layer: findings with the suppressed ones listed. An index with no
+ * cluster yet still gets a report (zero findings, and the failing units that explain why).
+ */
+export function reportSources(queries: AccessQueries): ReportSources {
+  return {
+    clusters: () => queries.clusters(),
+    indexStatus: () => queries.indexStatus(),
+    findings: async () => {
+      try {
+        return await queries.findings({ includeSuppressed: true });
+      } catch (error) {
+        if (error instanceof QueryError && error.code === 'NOT_INDEXED') return { findings: [], warnings: [error.message] };
+        throw error;
+      }
+    },
+  };
 }
 
 /** The API's parts: one query layer (its per-generation cache shared by GraphQL and REST) and one authentication. */
@@ -128,6 +159,8 @@ export function compose(config: AppConfig, overrides: CompositionOverrides = {})
     ...(webhook === undefined ? {} : { notifier: webhookNotifier(webhook) }),
   };
   let api: ApiComposition | undefined;
+  const reportStore = new CosmosReportStore(cosmos, { databaseId: config.cosmos.database });
+  let reports: ReportComposition | undefined;
   return {
     config,
     credential,
@@ -139,8 +172,12 @@ export function compose(config: AppConfig, overrides: CompositionOverrides = {})
       await Promise.all([unitQueue.createIfNotExists(), compileQueue.createIfNotExists()]);
     },
     get api() {
-      api ??= { queries: new AccessQueries(store), authenticate: createApiAuthenticate(config.api, ca), localMode: config.api.localMode };
+      api ??= { queries: new AccessQueries(store, { suppressions: suppressionsSource(config.suppressions) }), authenticate: createApiAuthenticate(config.api, ca), localMode: config.api.localMode };
       return api;
+    },
+    get reports() {
+      reports ??= { store: reportStore, onSchedule: createReportHandler({ sources: reportSources(new AccessQueries(store)), store: reportStore, now: () => new Date(), tenantId: config.tenantId }) };
+      return reports;
     },
   };
 }
