@@ -176,7 +176,7 @@ export function compose(config: AppConfig, overrides: CompositionOverrides = {})
       return api;
     },
     get reports() {
-      reports ??= { store: reportStore, onSchedule: createReportHandler({ sources: reportSources(new AccessQueries(store)), store: reportStore, now: () => new Date(), tenantId: config.tenantId }) };
+      reports ??= { store: reportStore, onSchedule: createReportHandler({ sources: reportSources(new AccessQueries(store, { suppressions: suppressionsSource(config.suppressions) })), store: reportStore, now: () => new Date(), tenantId: config.tenantId }) };
       return reports;
     },
   };
