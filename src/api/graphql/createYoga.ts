@@ -15,6 +15,7 @@ import { clusters } from './resolvers/clusters.ts';
 import { principal } from './resolvers/principal.ts';
 import { principals } from './resolvers/principals.ts';
 import { indexStatus } from './resolvers/indexStatus.ts';
+import { accessChanges } from './resolvers/accessChanges.ts';
 import { typeResolvers } from './resolvers/typeResolvers.ts';
 
 /** Where the Functions host serves the `graphql` route (under its `api` prefix); src/dev serves the same path. */
@@ -48,7 +49,7 @@ export function createYoga(deps: GraphqlDeps): GraphqlServer {
   const schema = createSchema<GraphqlContext>({
     typeDefs: loadSchemaSource(),
     resolvers: {
-      Query: { whoCan, can, accessOf, clusters, principal, principals, indexStatus },
+      Query: { whoCan, can, accessOf, clusters, principal, principals, indexStatus, accessChanges },
       ...typeResolvers,
     },
   });

@@ -30,6 +30,28 @@ import { stableHash } from './stableHash.ts';
 
 export type RiskyCapabilityName = RiskyRule | 'cluster-admin';
 
+/** Every capability name, worst first (a Record so a rule added to RiskyRule must be listed here too). */
+const CAPABILITIES: Record<RiskyCapabilityName, true> = {
+  'cluster-admin': true,
+  'workloads-in-kube-system': true,
+  'rbac-escalate': true,
+  'rbac-bind': true,
+  impersonate: true,
+  'nodes-proxy': true,
+  'unauthenticated-binding': true,
+  'admin-credential-local-accounts': true,
+  'role-assignment-write': true,
+  'secrets-read': true,
+  'pods-exec': true,
+  'csr-approval': true,
+  'webhook-config-write': true,
+  'serviceaccount-token': true,
+  wildcard: true,
+  'run-command': true,
+  'cluster-write': true,
+};
+export const RISKY_CAPABILITIES = Object.keys(CAPABILITIES) as RiskyCapabilityName[];
+
 export type DigestPrincipalKind = 'User' | 'Group' | 'ServicePrincipal' | 'ManagedIdentity' | 'KubernetesUser' | 'KubernetesGroup' | 'ServiceAccount';
 
 export interface DigestGrant {

@@ -19,7 +19,7 @@ export const typeResolvers = {
   },
   ClusterAnswer: {
     // Every field returns a concrete answer type; this only tells fragments on the interface which one.
-    __resolveType: (answer: object): string => ('decision' in answer ? 'CanAnswer' : 'namespace' in answer ? 'AccessOfAnswer' : 'WhoCanAnswer'),
+    __resolveType: (answer: object): string => ('firstIndexedAfterSince' in answer ? 'ClusterAccessChanges' : 'decision' in answer ? 'CanAnswer' : 'namespace' in answer ? 'AccessOfAnswer' : 'WhoCanAnswer'),
   },
   GroupChain: {
     chainNames: (via: { readonly chain: readonly string[] }, _args: unknown, context: GraphqlContext): string[] => via.chain.map((id) => context.queries.displayName(id) ?? id),
