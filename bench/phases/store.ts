@@ -5,9 +5,10 @@
  *    the SDK clients) → CosmosIndexStore on the embedded Cosmos server (its own process, bench/sim/cosmosServer.ts)
  *    → compile of every cluster into stored generations. Wall time, documents written, peak RSS of this
  *    process, and the CPU and request time of the Cosmos server and of the simulator apart from ours.
- * 2. Questions: AccessQueries over the same store — single-cluster whoCan and can, cold (a fresh AccessQueries:
- *    the cluster's generation is read and its model built) and warm (the model cached), and the Cosmos requests
- *    each question makes, recorded by the server's request hook.
+ * 2. Questions: AccessQueries over the same store — single-cluster whoCan and can by ARM id, cold (a fresh
+ *    AccessQueries: the cluster's pointer, generation chunks and feeding statuses read, its model built), warm
+ *    (the model, pointer and statuses cached) and warm after the cache TTL (pointer and statuses read again), and
+ *    the Cosmos requests each question makes, recorded by the server's request hook.
  */
 import { randomUUID } from 'node:crypto';
 import { Agent } from 'node:https';
@@ -41,6 +42,8 @@ const credential: TokenCredential = { getToken: () => Promise.resolve({ token: '
 const WARM_QUESTIONS = quick ? 50 : 500;
 const WARM_BUDGET_MS = quick ? 2_000 : 10_000;
 const COLD_BUDGET_MS = quick ? 2_000 : 15_000;
+/** AccessQueries' default: how long a cluster's pointer and feeding statuses are reused. */
+const CACHE_TTL_MS = 5_000;
 
 progress(`${size}: starting the simulated tenant and the embedded Cosmos server, each in its own process`);
 const [sim, cosmos] = await Promise.all([startSimProcess(size, SIM_PAGE_SIZE), startCosmosProcess()]);
@@ -66,6 +69,7 @@ try {
   const cpuAtStart = cpuMs();
   const started = performance.now();
   let lastUnitAt = started;
+  let firstCompileAt: number | undefined;
   let unitsDone = 0;
   const summary = await runSync(
     { store, collect, now: Date.now, newId: randomUUID },
@@ -73,6 +77,9 @@ try {
       onUnit: () => {
         lastUnitAt = performance.now();
         if (++unitsDone % 25 === 0) progress(`${size}: ${unitsDone} units written, RSS ${toMiB(process.memoryUsage().rss)} MiB`);
+      },
+      onCompile: () => {
+        firstCompileAt ??= performance.now();
       },
     },
   );
@@ -98,6 +105,8 @@ try {
     /** Until the last unit was written; then the compile stage (one tenant read, every cluster compiled and its generation written). */
     collectAndWriteMs: Math.round(lastUnitAt - started),
     compileStageMs: Math.round(started + wallMs - lastUnitAt),
+    /** From the last unit to the first compile finished: mostly the one readTenantInput of the compile stage. */
+    tenantReadMs: Math.round((firstCompileAt ?? lastUnitAt) - lastUnitAt),
     compileMsPerClusterMean: Math.round(compileDurations.reduce((s, x) => s + x, 0) / Math.max(1, compileDurations.length)),
     clientCpuMs: Math.round(clientCpuMs),
     peakRssMiB: peakRssAfterSync,
@@ -119,13 +128,16 @@ try {
   progress(`${size}: sync done in ${(wallMs / 1000).toFixed(1)} s, ${summary.objectsWritten} documents, Cosmos busy ${(cosmosSync.busyMs / 1000).toFixed(1)} s`);
 
   // ---- 2. questions through the store -----------------------------------------------------------------
-  const generations = await store.listClusterGenerations();
-  const target = generations[Math.min(generations.length - 1, 2)];
-  if (target === undefined) throw new Error('no cluster generation stored');
-  const stored = await store.readCurrentGeneration(target.clusterId);
-  if (stored === undefined) throw new Error(`no generation for ${target.clusterId}`);
-  const objects = stored.input.kubernetes.get(clusterKey(target.clusterId)) ?? [...stored.input.kubernetes.values()][0];
-  if (objects === undefined) throw new Error(`generation of ${target.name} holds no Kubernetes RBAC`);
+  // Clusters by ARM id, from the compile results: a name would first need the list of every pointer (a query
+  // over the whole clusters container, which the embedded server scans quadratically — minutes at M).
+  const clusterIds = compiled.map((c) => c.clusterId).sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+  const targetId = clusterIds[Math.min(clusterIds.length - 1, 2)];
+  if (targetId === undefined) throw new Error('no cluster generation stored');
+  const stored = await store.readCurrentGeneration(targetId);
+  if (stored === undefined) throw new Error(`no generation for ${targetId}`);
+  const targetName = stored.input.clusters.find((c) => clusterKey(c.id) === clusterKey(targetId))?.name ?? targetId;
+  const objects = stored.input.kubernetes.get(clusterKey(targetId)) ?? [...stored.input.kubernetes.values()][0];
+  if (objects === undefined) throw new Error(`generation of ${targetName} holds no Kubernetes RBAC`);
   const policy = buildRbacPolicy(objects);
   const namespaces = [...new Set(policy.bindings.map((b) => b.binding.namespace).filter((n) => n !== ''))];
   const seed = `bench-store-${size}`;
@@ -134,8 +146,14 @@ try {
   const pairs = requests.map((request, i) => ({ request, asker: askers[i] as Asker }));
   const whoCanOn = (q: AccessQueries, request: AccessRequest, cluster: string) => q.whoCan(request, { clusters: [cluster] });
   const canOn = (q: AccessQueries, p: { request: AccessRequest; asker: Asker }, cluster: string) => q.can(p.asker, p.request, cluster);
+  /** The queries' cache clock: "warm" questions keep it still (within the TTL), "after the TTL" ones move it past the TTL first. */
+  const clock = { now: Date.now() };
+  const queries = () => new AccessQueries(store, { cacheTtlMs: CACHE_TTL_MS, now: () => clock.now });
+  const expire = () => {
+    clock.now += CACHE_TTL_MS;
+  };
 
-  // Round trips: one question of each kind, cold then warm, every request the server saw recorded.
+  // Round trips: one question of each kind, cold, warm, and warm after the TTL, every request the server saw recorded.
   const recorded = async (ask: () => Promise<unknown>): Promise<CosmosStats> => {
     cosmos.reset(true);
     await ask();
@@ -146,8 +164,10 @@ try {
     requests: s.requests,
     /** Queries with no partition key: every partition of the container (the pointer list, the unit statuses). */
     crossPartition: s.records.filter((r) => r.crossPartition && !isPlan(r)).length,
-    /** Point reads and queries scoped to one partition key (the cluster's pointer and generation chunks). */
+    /** Point reads and queries scoped to one partition key (the cluster's pointer and generation chunks, the feeding units' statuses). */
     singlePartition: s.records.filter((r) => !isPlan(r) && r.partitionKey !== null).length,
+    /** Of those, point reads (one document by id). */
+    pointReads: s.records.filter((r) => r.kind === 'point read').length,
     /** The SDK asks the gateway for a query plan before each query (no documents read). */
     queryPlans: s.records.filter(isPlan).length,
     serverMs: round3(s.records.reduce((sum, r) => sum + r.ms, 0)),
@@ -155,19 +175,21 @@ try {
   });
   const first = pairs[0];
   if (first === undefined) throw new Error('no question drawn');
-  const rtWho = new AccessQueries(store);
-  const rtCan = new AccessQueries(store);
+  const rtWho = queries();
+  const rtCan = queries();
   const roundTrips = {
-    whoCanCold: describe(await recorded(() => whoCanOn(rtWho, first.request, target.name))),
-    whoCanWarm: describe(await recorded(() => whoCanOn(rtWho, first.request, target.name))),
-    canCold: describe(await recorded(() => canOn(rtCan, first, target.name))),
-    canWarm: describe(await recorded(() => canOn(rtCan, first, target.name))),
+    whoCanCold: describe(await recorded(() => whoCanOn(rtWho, first.request, targetId))),
+    whoCanWarm: describe(await recorded(() => whoCanOn(rtWho, first.request, targetId))),
+    whoCanAfterTtl: describe(await recorded(() => (expire(), whoCanOn(rtWho, first.request, targetId)))),
+    canCold: describe(await recorded(() => canOn(rtCan, first, targetId))),
+    canWarm: describe(await recorded(() => canOn(rtCan, first, targetId))),
+    canAfterTtl: describe(await recorded(() => (expire(), canOn(rtCan, first, targetId)))),
   };
   cosmos.reset();
 
   // Cold: a fresh AccessQueries per question (no model cached), one question per stored cluster, round robin.
-  progress(`${size}: cold questions (a fresh AccessQueries each: pointer list, status list, generation read, model build)`);
-  const coldOrder = Array.from({ length: Math.max(generations.length, 20) }, (_, i) => ({ cluster: (generations[i % generations.length] ?? target).name, pair: pairs[i % pairs.length] ?? first }));
+  progress(`${size}: cold questions (a fresh AccessQueries each: pointer, generation chunks and feeding statuses read, model built)`);
+  const coldOrder = Array.from({ length: Math.max(clusterIds.length, 20) }, (_, i) => ({ cluster: clusterIds[i % clusterIds.length] ?? targetId, pair: pairs[i % pairs.length] ?? first }));
   /** Times a run and the Cosmos server's wall time with a request in flight during it (its share of the question time). */
   const withServer = async <T>(run: () => Promise<TimedRun<T>>): Promise<{ run: TimedRun<T>; serverBusyMs: number; totalMs: number }> => {
     cosmos.reset();
@@ -177,19 +199,22 @@ try {
     const s = await cosmos.stats();
     return { run: r, serverBusyMs: s.busyMs, totalMs };
   };
-  const coldWho = await withServer(() => timeEachAsync(coldOrder, ({ cluster, pair }) => whoCanOn(new AccessQueries(store), pair.request, cluster), COLD_BUDGET_MS, 5));
-  const coldCan = await withServer(() => timeEachAsync(coldOrder, ({ cluster, pair }) => canOn(new AccessQueries(store), pair, cluster), COLD_BUDGET_MS, 5));
+  const coldWho = await withServer(() => timeEachAsync(coldOrder, ({ cluster, pair }) => whoCanOn(queries(), pair.request, cluster), COLD_BUDGET_MS, 5));
+  const coldCan = await withServer(() => timeEachAsync(coldOrder, ({ cluster, pair }) => canOn(queries(), pair, cluster), COLD_BUDGET_MS, 5));
 
-  // Warm: one AccessQueries, one cluster, its model cached after an untimed first question.
-  progress(`${size}: warm questions on ${target.name}`);
-  const warm = new AccessQueries(store);
+  // Warm: one AccessQueries, one cluster, its model cached after untimed first questions; within the TTL (the
+  // clock kept still: no request at all), then with the TTL passed before each question (pointer + statuses).
+  progress(`${size}: warm questions on ${targetName}`);
+  const warm = queries();
   for (const p of pairs.slice(0, 10)) {
-    await whoCanOn(warm, p.request, target.name);
-    await canOn(warm, p, target.name);
+    await whoCanOn(warm, p.request, targetId);
+    await canOn(warm, p, targetId);
   }
   const warmPairs = pairs.slice(10);
-  const warmWho = await withServer(() => timeEachAsync(warmPairs, (p) => whoCanOn(warm, p.request, target.name), WARM_BUDGET_MS, 20));
-  const warmCan = await withServer(() => timeEachAsync(warmPairs, (p) => canOn(warm, p, target.name), WARM_BUDGET_MS, 20));
+  const warmWho = await withServer(() => timeEachAsync(warmPairs, (p) => whoCanOn(warm, p.request, targetId), WARM_BUDGET_MS, 20));
+  const warmCan = await withServer(() => timeEachAsync(warmPairs, (p) => canOn(warm, p, targetId), WARM_BUDGET_MS, 20));
+  const afterTtlWho = await withServer(() => timeEachAsync(warmPairs, (p) => (expire(), whoCanOn(warm, p.request, targetId)), WARM_BUDGET_MS, 20));
+  const afterTtlCan = await withServer(() => timeEachAsync(warmPairs, (p) => (expire(), canOn(warm, p, targetId)), WARM_BUDGET_MS, 20));
   const latency = (r: { run: TimedRun<unknown>; serverBusyMs: number; totalMs: number }, asked: number): LatencySummary & { asked: number; stoppedByBudget: boolean; serverShare: number } => ({
     ...r.run.summary,
     asked,
@@ -204,12 +229,14 @@ try {
     quick,
     pipeline,
     questions: {
-      cluster: { name: target.name, clusters: generations.length },
+      cluster: { name: targetName, clusterId: targetId, clusters: clusterIds.length, askedBy: 'ARM id', cacheTtlMs: CACHE_TTL_MS },
       latency: {
         whoCanCold: latency(coldWho, coldOrder.length),
         canCold: latency(coldCan, coldOrder.length),
         whoCanWarm: latency(warmWho, warmPairs.length),
         canWarm: latency(warmCan, warmPairs.length),
+        whoCanAfterTtl: latency(afterTtlWho, warmPairs.length),
+        canAfterTtl: latency(afterTtlCan, warmPairs.length),
       },
       roundTrips,
     },
