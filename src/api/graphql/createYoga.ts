@@ -17,6 +17,7 @@ import { principals } from './resolvers/principals.ts';
 import { indexStatus } from './resolvers/indexStatus.ts';
 import { accessChanges } from './resolvers/accessChanges.ts';
 import { typeResolvers } from './resolvers/typeResolvers.ts';
+import { findings, findingTypeResolvers } from './resolvers/findings.ts';
 
 /** Where the Functions host serves the `graphql` route (under its `api` prefix); src/dev serves the same path. */
 export const GRAPHQL_ENDPOINT = '/api/graphql';
@@ -49,8 +50,9 @@ export function createYoga(deps: GraphqlDeps): GraphqlServer {
   const schema = createSchema<GraphqlContext>({
     typeDefs: loadSchemaSource(),
     resolvers: {
-      Query: { whoCan, can, accessOf, clusters, principal, principals, indexStatus, accessChanges },
+      Query: { whoCan, can, accessOf, clusters, principal, principals, indexStatus, findings, accessChanges },
       ...typeResolvers,
+      ...findingTypeResolvers,
     },
   });
   return createYogaServer<GraphqlServerContext, { readonly queries: AccessQueries }>({

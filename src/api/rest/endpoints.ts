@@ -14,6 +14,7 @@ import type { ChatView } from './render/ChatView.ts';
 import type { ReportStore } from '../../reports/ReportStore.ts';
 import { reportEndpoint } from './reportEndpoint.ts';
 import { changesEndpoint } from './changesEndpoint.ts';
+import { findingsEndpoint } from './findingsEndpoint.ts';
 
 /** What an endpoint answers: the full JSON, and the chat message of the same answer. */
 export interface EndpointAnswer {
@@ -298,7 +299,7 @@ const status: Endpoint = {
 };
 
 /** Every endpoint that answers from the index, in the order the OpenAPI document lists them. */
-export const ENDPOINTS: readonly Endpoint[] = [whoCan, canI, principalAccess, clusters, status, reportEndpoint, changesEndpoint];
+export const ENDPOINTS: readonly Endpoint[] = [whoCan, canI, principalAccess, clusters, status, findingsEndpoint, reportEndpoint, changesEndpoint];
 
 /** Matches a request path (under /api/v1) against the endpoints' templates. */
 export function matchEndpoint(path: string): { endpoint: Endpoint; params: Record<string, string> } | undefined {
@@ -323,6 +324,5 @@ export function matchEndpoint(path: string): { endpoint: Endpoint; params: Recor
 
 /** Things the design names that this version does not answer yet: a 404 that says so, rather than a bare one. */
 export const NOT_YET: readonly (readonly [RegExp, string])[] = [
-  [/^\/findings\/?$/, 'findings (cluster identities lacking required permissions, risky grants) are not served yet: they come with the compliance work. Today GET /api/v1/who-can lists escalation paths with every answer.'],
   [/^\/reports(\/.*)?$/, 'reports by path are not served yet: GET /api/v1/report?id=ID&format=json|csv|md|html serves any stored report (default the latest).'],
 ];
