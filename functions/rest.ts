@@ -17,8 +17,8 @@ export const restV1: HttpFunctionOptions = {
   methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
   authLevel: 'anonymous',
   handler: functionsHandler(() => {
-    const { api } = composition();
-    const handler = (rest ??= createRestHandler({ queries: api.queries, authenticate: api.authenticate, log: (line) => {
+    const { api, reports } = composition();
+    const handler = (rest ??= createRestHandler({ queries: api.queries, authenticate: api.authenticate, reports: reports.store, log: (line) => {
           console.log(line);
         },
       }));

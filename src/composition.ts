@@ -31,10 +31,10 @@ import { AccessQueries } from './api/AccessQueries.ts';
 import { suppressionsSource } from './config/loadSuppressions.ts';
 import { createAuthenticate } from './api/auth/createAuthenticate.ts';
 import type { Authenticate } from './api/auth/Caller.ts';
-import { QueryError } from './api/QueryError.ts';
+import { reportSources } from './api/reportSources.ts';
 import { CosmosReportStore } from './reports/CosmosReportStore.ts';
 import type { ReportStore } from './reports/ReportStore.ts';
-import { createReportHandler, type ReportSources, type ReportTimerHandler } from './reports/reportHandler.ts';
+import { createReportHandler, type ReportTimerHandler } from './reports/reportHandler.ts';
 
 export interface Composition {
   readonly config: AppConfig;
@@ -59,24 +59,6 @@ export interface ReportComposition {
   readonly onSchedule: ReportTimerHandler;
 }
 
-/**
- * What a report reads, from the query layer: findings with the suppressed ones listed. An index with no
- * cluster yet still gets a report (zero findings, and the failing units that explain why).
- */
-export function reportSources(queries: AccessQueries): ReportSources {
-  return {
-    clusters: () => queries.clusters(),
-    indexStatus: () => queries.indexStatus(),
-    findings: async () => {
-      try {
-        return await queries.findings({ includeSuppressed: true });
-      } catch (error) {
-        if (error instanceof QueryError && error.code === 'NOT_INDEXED') return { findings: [], warnings: [error.message] };
-        throw error;
-      }
-    },
-  };
-}
 
 /** The API's parts: one query layer (its per-generation cache shared by GraphQL and REST) and one authentication. */
 export interface ApiComposition {

@@ -17,6 +17,9 @@ import { startEmbeddedCosmos } from './embeddedCosmos.ts';
 import { createCosmosClient } from '../store/createCosmosClient.ts';
 import { ensureContainers } from '../store/ensureContainers.ts';
 import { CosmosIndexStore } from '../store/CosmosIndexStore.ts';
+import { CosmosReportStore } from '../reports/CosmosReportStore.ts';
+import { runReport } from '../reports/reportHandler.ts';
+import { reportSources } from '../api/reportSources.ts';
 import { DATABASE_ID } from '../store/containers.ts';
 import { runSync, type SyncSummary } from '../sync/runSync.ts';
 import { unitCollectors, type CollectUnit } from '../sync/unitCollectors.ts';
@@ -172,6 +175,7 @@ async function main(argv: readonly string[]): Promise<number> {
     });
     await ensureContainers(client, DATABASE_ID);
     const store = new CosmosIndexStore(client, { databaseId: DATABASE_ID });
+    const reports = new CosmosReportStore(client, { databaseId: DATABASE_ID });
 
     // What the scheduler, the health endpoint and shutdown share.
     const state: { running?: Promise<SyncSummary> } = {};
@@ -187,6 +191,12 @@ async function main(argv: readonly string[]): Promise<number> {
       out(`${verbose ? '\n' : ''}sync ${summary.runId}: ${summary.units.ok} units ok, ${failed} failed, ${summary.objectsWritten} documents written, ${summary.objectsDeleted} removed, ${summary.compiled.length} clusters compiled, ${Math.round(summary.durationMs)} ms${tenantNote()}${errors}\n`);
       last = summary;
       syncs++;
+      // A compliance report after every sync (in Azure the report timer writes one a day): GET /api/v1/report serves the latest.
+      try {
+        await runReport({ sources: reportSources(new AccessQueries(store)), store: reports, now: () => new Date() });
+      } catch (error) {
+        out(`report failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      }
       return summary;
     };
 
@@ -206,6 +216,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const rest = createRestHandler({
       queries,
       authenticate,
+      reports,
       log: (line) => {
         if (verbose || / error: /.test(line)) err(`rest ${line}\n`);
       },

@@ -55,7 +55,10 @@ describe('SVG charts', () => {
     [7, 10],
     [11, 20],
     [20, 20],
-    [230, 500],
+    [230, 250],
+    [251, 500],
+    [22, 50],
+    [24, 50],
   ])('niceMax(%d) = %d', (value, expected) => {
     expect(niceMax(value)).toBe(expected);
   });

@@ -28,6 +28,10 @@ h2 { font-size: 18px; margin: 28px 0 10px; border-bottom: 1px solid #dee2e6; pad
 table { border-collapse: collapse; background: #fff; width: 100%; font-size: 13px; }
 th, td { border: 1px solid #dee2e6; padding: 5px 8px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
 td.id { overflow-wrap: anywhere; min-width: 8em; }
+/* The findings table is laid out by its column widths, not its content: ARM ids and commands wrap inside
+   their column instead of pushing the table past the page. */
+table.findings { table-layout: fixed; }
+table.findings td { overflow-wrap: anywhere; }
 th { background: #f1f3f5; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 td.wrap { white-space: pre-wrap; }
@@ -47,9 +51,10 @@ function cell(value: Cell, header = false): string {
   return `<${tag}${value.id === true ? ' class="id"' : ''}>${value.html}</${tag}>`;
 }
 
-function table(className: string, header: readonly string[], rows: readonly (readonly Cell[])[], numeric: ReadonlySet<number> = new Set()): string {
+function table(className: string, header: readonly string[], rows: readonly (readonly Cell[])[], numeric: ReadonlySet<number> = new Set(), widths?: readonly number[]): string {
   const head = header.map((h, i) => (numeric.has(i) ? `<th class="num">${escapeXml(h)}</th>` : cell(h, true))).join('');
-  return `<table class="${className}"><thead><tr>${head}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => cell(c)).join('')}</tr>`).join('')}</tbody></table>`;
+  const cols = widths === undefined ? '' : `<colgroup>${widths.map((w) => `<col style="width: ${w}%">`).join('')}</colgroup>`;
+  return `<table class="${className}">${cols}<thead><tr>${head}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => cell(c)).join('')}</tr>`).join('')}</tbody></table>`;
 }
 
 function badge(severity: string): Cell {
@@ -104,7 +109,7 @@ export function renderHtml(report: ComplianceReport): string {
       const r = findingRow(f);
       return [{ num: i + 1 }, badge(r.severity), r.kind, r.rule, r.cluster, long(r.subject), long(r.permission), code(r.scope), r.detail, long(r.evidence), code(r.remediation)];
     });
-    body.push(table('findings', ['#', 'severity', 'kind', 'rule', 'cluster', 'subject', 'permission', 'scope', 'why', 'evidence', 'remediation'], rows, new Set([0])));
+    body.push(table('findings', ['#', 'severity', 'kind', 'rule', 'cluster', 'subject', 'permission', 'scope', 'why', 'evidence', 'remediation'], rows, new Set([0]), [3, 7, 9, 9, 8, 10, 9, 12, 11, 11, 11]));
   }
   if (report.suppressed.length > 0) {
     body.push(`<h2>Suppressed findings (${report.suppressed.length})</h2>`);

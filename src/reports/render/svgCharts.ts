@@ -17,11 +17,11 @@ export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
 
-/** A "nice" axis maximum (1, 2, 5 × 10^n) at or above the largest value, and at least 1. */
+/** A "nice" axis maximum (1, 2, 2.5, 5 × 10^n; 2.5 from 250 up, so half of it is a whole number) at or above the largest value, at least 1. */
 export function niceMax(value: number): number {
   if (value <= 1) return 1;
   const magnitude = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 5, 10]) if (step * magnitude >= value) return step * magnitude;
+  for (const step of magnitude >= 100 ? [1, 2, 2.5, 5, 10] : [1, 2, 5, 10]) if (step * magnitude >= value) return step * magnitude;
   return 10 * magnitude;
 }
 
