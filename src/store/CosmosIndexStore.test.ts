@@ -110,6 +110,25 @@ describe('unit snapshots', () => {
     expect(input.kubernetes.get(AKS.toLowerCase())).toEqual(k8s(['readers', 'ops']));
   });
 
+  it('reads one cluster’s input: the whole tenant’s Azure and Entra data, that cluster’s Kubernetes objects only, from its partition', async () => {
+    const t = await fresh();
+    const other: UnitKey = { source: 'k8s-rbac', scope: `cluster:${clusterId('aks-dev', 'rg-dev')}` };
+    await t.store.writeUnitSnapshot(TENANT_UNIT, 'run-1', { source: 'azure-rbac', data: tenantRbac });
+    await t.store.writeUnitSnapshot(SUB_UNIT, 'run-1', { source: 'azure-rbac', data: subRbac([READER]) });
+    await t.store.writeUnitSnapshot(AKS_UNIT, 'run-1', { source: 'aks-clusters', data: aksClusters });
+    await t.store.writeUnitSnapshot(ENTRA_UNIT, 'run-1', { source: 'entra', data: entra([READER]) });
+    await t.store.writeUnitSnapshot(K8S_UNIT, 'run-1', { source: 'k8s-rbac', data: k8s(['readers']) });
+    await t.store.writeUnitSnapshot(other, 'run-1', { source: 'k8s-rbac', data: k8s(['dev-readers']) });
+    const from = server.requests.length;
+    const one = await t.store.readClusterInput(AKS.toUpperCase());
+    const clusterQueries = server.requests.slice(from).filter((r) => r.url.includes('/colls/clusters/') && r.headers['x-ms-documentdb-isquery'] !== undefined);
+    expect(clusterQueries.map((r) => r.headers['x-ms-documentdb-partitionkey'])).toEqual([JSON.stringify([AKS.toLowerCase()])]);
+    const all = await t.store.readTenantInput();
+    expect([...all.kubernetes.keys()].sort()).toEqual([AKS.toLowerCase(), clusterId('aks-dev', 'rg-dev').toLowerCase()].sort());
+    expect([...one.kubernetes.entries()]).toEqual([[AKS.toLowerCase(), k8s(['readers'])]]);
+    expect({ ...one, kubernetes: undefined }).toEqual({ ...all, kubernetes: undefined });
+  });
+
   it('stamps every document with its unit and run, and partitions by scope', async () => {
     const t = await fresh();
     await t.store.writeUnitSnapshot(SUB_UNIT, 'run-1', { source: 'azure-rbac', data: subRbac([READER]) });
@@ -397,8 +416,8 @@ describe('the Cosmos plumbing', () => {
     // No SELECT outside the constants (so none in a template literal or a concatenation).
     expect(source.replace(block, '').match(/SELECT /g) ?? []).toHaveLength(0);
     for (const q of queries) {
-      // Values only through parameters: nothing quoted inside a query.
-      expect(q).not.toMatch(/["`]/);
+      // Values only through parameters: nothing quoted inside a query but a property name in brackets (c["index"]).
+      expect(q.replace(/\bc\["\w+"\]/g, 'c.x')).not.toMatch(/["`]/);
       expect(q).toMatch(/@\w+/);
     }
     expect(source.match(/\.items\.query</g)).toHaveLength(1);

@@ -30,6 +30,7 @@ const QUERY = {
   principals: 'SELECT c.type, c.seq, c.data FROM c WHERE ARRAY_CONTAINS(@types, c.type)',
   memberships: 'SELECT c.groupId, c.seq, c.memberIds FROM c WHERE c.type = @type',
   kubernetesObjects: 'SELECT c.clusterId AS partition, c.type, c.seq, c.data FROM c WHERE ARRAY_CONTAINS(@types, c.type)',
+  clusterKubernetesObjects: 'SELECT c.clusterId AS partition, c.type, c.seq, c.data FROM c WHERE c.clusterId = @clusterId AND ARRAY_CONTAINS(@types, c.type)',
   supersededChunks:
     'SELECT c.id FROM c WHERE c.clusterId = @clusterId AND c.type = @type AND c.generation <= @generation AND (c.generation != @generation OR c.digest != @digest) AND NOT IS_DEFINED(c.ttl)',
   clusterPointers: 'SELECT c.armId, c.name, c.generation, c.compiledAt FROM c WHERE c.type = @type',
@@ -272,6 +273,15 @@ export class CosmosIndexStore implements IndexStore {
   // ---- the tenant, for compiling --------------------------------------------------------------------------
 
   async readTenantInput(): Promise<TenantInput> {
+    return this.readInput(undefined);
+  }
+
+  /** The tenant with one cluster's Kubernetes objects only: a one-partition query in `clusters` instead of every cluster's. */
+  async readClusterInput(clusterId: string): Promise<TenantInput> {
+    return this.readInput(clusterKey(clusterId));
+  }
+
+  private async readInput(onlyCluster: string | undefined): Promise<TenantInput> {
     const tenantTypes: DocType[] = [DOC.cluster, DOC.roleDefinition, DOC.roleAssignment, DOC.denyAssignment, DOC.scopeParent, DOC.subnet, DOC.registry];
     const principalTypes: DocType[] = [DOC.user, DOC.group, DOC.servicePrincipal];
     const kubernetesTypes: DocType[] = [DOC.k8sRole, DOC.k8sBinding, DOC.k8sNamespace, DOC.k8sServiceAccount, DOC.k8sPod, DOC.snapshot];
@@ -279,7 +289,17 @@ export class CosmosIndexStore implements IndexStore {
       this.query<ObjectRow<unknown>>('tenant', QUERY.tenantObjects, [{ name: '@types', value: tenantTypes }]),
       this.query<Omit<ObjectRow<unknown>, 'partition'>>('principals', QUERY.principals, [{ name: '@types', value: principalTypes }]),
       this.query<{ groupId: string; seq: number; memberIds: string[] }>('memberships', QUERY.memberships, [{ name: '@type', value: DOC.membership }]),
-      this.query<ObjectRow<unknown>>('clusters', QUERY.kubernetesObjects, [{ name: '@types', value: kubernetesTypes }]),
+      onlyCluster === undefined
+        ? this.query<ObjectRow<unknown>>('clusters', QUERY.kubernetesObjects, [{ name: '@types', value: kubernetesTypes }])
+        : this.query<ObjectRow<unknown>>(
+            'clusters',
+            QUERY.clusterKubernetesObjects,
+            [
+              { name: '@clusterId', value: onlyCluster },
+              { name: '@types', value: kubernetesTypes },
+            ],
+            onlyCluster,
+          ),
     ]);
 
     tenantRows.sort(byPartitionThenSeq);
