@@ -227,6 +227,13 @@ describe('cluster → cloud: workload identity', () => {
   it('an unknown client id is a warning', () => {
     expect(run([account({ [WORKLOAD_IDENTITY_CLIENT_ID]: 'ffffffff-0000-4000-8000-000000000000' })]).warnings.join('\n')).toMatch(/payments\/api .* matches no service principal/);
   });
+  it('several roles of the identity: one finding per subject and account, every role in permission, scope and the last step', () => {
+    const owner = assignment(MI.id, ROLE.owner, rg('rg-data'), { principalType: 'ServicePrincipal' });
+    const reader = assignment(MI.id, ROLE.reader, KV, { principalType: 'ServicePrincipal' });
+    const fs = run([account({ [WORKLOAD_IDENTITY_CLIENT_ID]: CLIENT })], { assignments: [reader, owner] }).findings;
+    expect(fs.map((f) => [f.subject.name, f.permission, f.scope, f.severity])).toEqual([['u', 'Owner, Reader', `${rg('rg-data')} ${KV}`, 'critical']]);
+    expect(fs[0]?.steps[3]?.evidence.map((e) => e.ref).sort()).toEqual([owner.id, reader.id].sort());
+  });
   it('Owner through a workload identity is critical', () => {
     const fs = run([account({ [WORKLOAD_IDENTITY_CLIENT_ID]: CLIENT })], { assignments: [assignment(MI.id, ROLE.owner, rg('rg-data'), { principalType: 'ServicePrincipal' })] }).findings;
     expect(fs.map((f) => [f.permission, f.severity])).toEqual([['Owner', 'critical']]);

@@ -85,6 +85,8 @@ interface Ask {
 interface Holding {
   readonly subject: CrossPlaneSubject;
   readonly paths: AccessPath[];
+  /** JSON of each path in `paths` (the same grant answers several questions; listed once). */
+  readonly seen: Set<string>;
   /** `*` = everywhere (cluster-wide grant). */
   readonly namespaces: Set<string>;
   readonly means: Set<string>;
@@ -110,6 +112,15 @@ interface ClusterContext {
   readonly cache: Map<string, Map<string, Holding>>;
 }
 
+function addPaths(h: Holding, paths: readonly AccessPath[]): void {
+  for (const p of paths) {
+    const id = JSON.stringify(p);
+    if (h.seen.has(id)) continue;
+    h.seen.add(id);
+    h.paths.push(p);
+  }
+}
+
 function holders(ctx: Pick<ClusterContext, 'model' | 'cluster' | 'warnings'>, asks: readonly Ask[]): Map<string, Holding> {
   const out = new Map<string, Holding>();
   for (const { request, anyNamespace, means } of asks) {
@@ -117,12 +128,28 @@ function holders(ctx: Pick<ClusterContext, 'model' | 'cluster' | 'warnings'>, as
     ctx.warnings.push(...answer.warnings);
     for (const s of answer.subjects) {
       const k = keyOf(s);
-      const h = out.get(k) ?? { subject: s, paths: [], namespaces: new Set<string>(), means: new Set<string>(), conditional: true };
-      for (const p of s.via) if (!h.paths.some((q) => JSON.stringify(q) === JSON.stringify(p))) h.paths.push(p);
+      const h = out.get(k) ?? { subject: s, paths: [], seen: new Set<string>(), namespaces: new Set<string>(), means: new Set<string>(), conditional: true };
+      addPaths(h, s.via);
       for (const ns of s.namespaces ?? [request.namespace === '' ? '*' : request.namespace]) h.namespaces.add(ns);
       h.means.add(means);
       h.conditional = h.conditional && s.conditional;
       out.set(k, h);
+    }
+  }
+  return out;
+}
+
+/** Holdings of several questions per subject: every path, what each allows; conditional only if every source is. */
+function merged(sources: readonly Map<string, Holding>[], namespaces?: readonly string[]): Map<string, Holding> {
+  const out = new Map<string, Holding>();
+  for (const source of sources) {
+    for (const [k, h] of source) {
+      const entry = out.get(k) ?? { subject: h.subject, paths: [], seen: new Set<string>(), namespaces: new Set<string>(namespaces), means: new Set<string>(), conditional: true };
+      addPaths(entry, h.paths);
+      for (const m of h.means) entry.means.add(m);
+      if (namespaces === undefined) for (const ns of h.namespaces) entry.namespaces.add(ns);
+      entry.conditional = entry.conditional && h.conditional;
+      out.set(k, entry);
     }
   }
   return out;
@@ -338,16 +365,33 @@ function impersonationTargets(ctx: ClusterContext): ImpersonationTarget[] {
   return out;
 }
 
+/** Names that some Kubernetes rule allowing impersonate restricts itself to (resourceNames): only those need a per-name question. */
+function namedImpersonations(ctx: ClusterContext): Set<string> {
+  const names = new Set<string>();
+  for (const b of ctx.model.kubernetes.get(clusterKey(ctx.cluster.id))?.policy.bindings ?? []) {
+    for (const { rule } of b.rules) if (rule.resourceNames.length > 0 && (rule.verbs.includes('impersonate') || rule.verbs.includes('*'))) for (const n of rule.resourceNames) names.add(n);
+  }
+  return names;
+}
+
 function impersonationChains(ctx: ClusterContext): EscalationFinding[] {
   // Impersonate-Group is only honoured together with Impersonate-User: group impersonation needs some user to be
   // (any name: a name-restricted user rule does not answer a nameless question, so it is not counted here).
-  const asUser = cached(ctx, 'impersonate-any-user', () => [
-    { request: rq('impersonate', 'users'), means: 'impersonate any user' },
-    { request: rq('impersonate', 'serviceaccounts'), anyNamespace: true, means: 'impersonate any service account' },
-  ]);
+  // A nameless question finds the unrestricted grants (Azure data actions carry no names); a rule restricted by
+  // resourceNames answers only a question with one of its names, asked only for targets that some rule names.
+  const anyName = {
+    User: holders(ctx, [{ request: rq('impersonate', 'users'), means: 'impersonate any user' }]),
+    Group: holders(ctx, [{ request: rq('impersonate', 'groups'), means: 'impersonate any group' }]),
+    ServiceAccount: holders(ctx, [{ request: rq('impersonate', 'serviceaccounts'), anyNamespace: true, means: 'impersonate any service account' }]),
+  };
+  const asUser = merged([anyName.User, anyName.ServiceAccount]);
+  const named = namedImpersonations(ctx);
   const best = new Map<string, { holder: Holding; target: ImpersonationTarget; user?: Holding }>();
   for (const t of impersonationTargets(ctx)) {
-    const held = holders(ctx, [{ request: impersonationRequest(t), means: `impersonate ${t.kind} ${t.namespace === undefined ? '' : `${t.namespace}/`}${t.name}` }]);
+    const held = new Map([...anyName[t.kind]].filter(([, h]) => t.kind !== 'ServiceAccount' || h.namespaces.has('*') || h.namespaces.has(t.namespace ?? '')));
+    if (named.has(t.name)) {
+      for (const [k, h] of holders(ctx, [{ request: impersonationRequest(t), means: `impersonate ${t.kind} ${t.namespace === undefined ? '' : `${t.namespace}/`}${t.name}` }])) held.set(k, h);
+    }
     for (const [k, h] of held) {
       if (!startable(ctx, h)) continue;
       if (keyOf(h.subject) === keyOf(t)) continue;
@@ -479,18 +523,8 @@ function entryHolders(ctx: ClusterContext, namespace: string, name: string): Map
     { request: rq('create', 'pods', { namespace }), means: 'create pods' },
     ...WORKLOADS.flatMap(([apiGroup, resource]) => ['create', 'update', 'patch'].map((verb) => ({ request: rq(verb, resource, { apiGroup, namespace }), means: `${verb} ${resource}` }))),
   ]);
-  const token = holders(ctx, [{ request: rq('create', 'serviceaccounts', { subresource: 'token', name, namespace }), means: `create serviceaccounts/token for ${name}` }]);
-  const out = new Map<string, Holding>();
-  for (const source of [pods, token]) {
-    for (const [k, h] of source) {
-      const entry = out.get(k) ?? { subject: h.subject, paths: [], namespaces: new Set<string>([namespace]), means: new Set<string>(), conditional: true };
-      entry.paths.push(...h.paths.filter((p) => !entry.paths.includes(p)));
-      for (const m of h.means) entry.means.add(m);
-      entry.conditional = entry.conditional && h.conditional;
-      out.set(k, entry);
-    }
-  }
-  return out;
+  const token = cached(ctx, `token\0${namespace}\0${name}`, () => [{ request: rq('create', 'serviceaccounts', { subresource: 'token', name, namespace }), means: `create serviceaccounts/token for ${name}` }]);
+  return merged([pods, token], [namespace]);
 }
 
 function entryStep(ctx: ClusterContext, h: Holding, namespace: string, name: string): EscalationStep {
@@ -589,32 +623,32 @@ function workloadIdentityChains(ctx: ClusterContext, input: EscalationInput): Es
       action: `act as ${sp.servicePrincipalType === 'ManagedIdentity' ? 'managed identity' : 'service principal'} ${spName}`,
       evidence: [{ type: 'service-principal', ref: sp.id, text: `service principal ${spName} (object id ${sp.id}) has appId ${clientId}` }],
     };
+    const roleEvidence = assignments.flatMap(({ assignment, role, viaGroup }): EscalationEvidence[] => [
+      { type: 'azure-role-assignment', ref: assignment.id, text: `role "${role.roleName}" assigned to ${spName} at ${assignment.scope}${assignment.condition === undefined ? '' : ` only if: ${assignment.condition}`}` },
+      ...(viaGroup === undefined ? [] : [{ type: 'group-membership' as const, ref: viaGroup.groupId, text: `${spName} is a member of group ${viaGroup.chain.map((id) => ctx.nameOf(id) ?? id).join(' → ')}` }]),
+    ]);
+    const roles = [...new Set(assignments.map((a) => a.role.roleName))].sort();
+    const scopes = [...new Set(assignments.map((a) => a.assignment.scope))].sort();
+    const roleWords = assignments.map((a) => `"${a.role.roleName}" at ${a.assignment.scope}`).join(', ');
+    const roleStep: EscalationStep = { plane: 'azure', action: `hold the Azure role${assignments.length === 1 ? '' : 's'} ${roleWords}`, evidence: roleEvidence };
+    // One finding per starting subject and service account: every role the identity holds is in the last step
+    // (permission and scope list them all when there are several).
     for (const [, h] of entries) {
-      for (const { assignment, role, viaGroup } of assignments) {
-        const roleStep: EscalationStep = {
-          plane: 'azure',
-          action: `hold Azure role "${role.roleName}" at ${assignment.scope}`,
-          evidence: [
-            { type: 'azure-role-assignment', ref: assignment.id, text: `role "${role.roleName}" assigned to ${spName} at ${assignment.scope}${assignment.condition === undefined ? '' : ` only if: ${assignment.condition}`}` },
-            ...(viaGroup === undefined ? [] : [{ type: 'group-membership' as const, ref: viaGroup.groupId, text: `${spName} is a member of group ${viaGroup.chain.map((id) => ctx.nameOf(id) ?? id).join(' → ')}` }]),
-          ],
-        };
-        out.push(
-          finding(ctx, 'workload-identity', 'azure-role', h.subject, {
-            severity: PRIVILEGED_AZURE_ROLES.has(role.roleName.toLowerCase()) ? 'critical' : 'high',
-            permission: role.roleName,
-            scope: assignment.scope,
-            conditional: h.conditional || assignment.condition !== undefined,
-            steps: [entryStep(ctx, h, sa.namespace, sa.name), identityStep, entraStep, roleStep],
-            summary: `${subjectWords(h.subject)} can run a pod as service account ${sa.namespace}/${sa.name} on ${cluster.name}, whose workload identity ${spName} holds "${role.roleName}" at ${assignment.scope}`,
-            claimedBy,
-            remediation: {
-              description: `Restrict who can create pods and workloads in ${sa.namespace}, or narrow ${spName}'s role assignments; the identity is only as contained as the namespace that can use it`,
-              azCli: `az role assignment list --assignee ${sp.id} --all --output table`,
-            },
-          }),
-        );
-      }
+      out.push(
+        finding(ctx, 'workload-identity', 'azure-role', h.subject, {
+          severity: roles.some((r) => PRIVILEGED_AZURE_ROLES.has(r.toLowerCase())) ? 'critical' : 'high',
+          permission: roles.join(', '),
+          scope: scopes.join(' '),
+          conditional: h.conditional || assignments.every((a) => a.assignment.condition !== undefined),
+          steps: [entryStep(ctx, h, sa.namespace, sa.name), identityStep, entraStep, roleStep],
+          summary: `${subjectWords(h.subject)} can run a pod as service account ${sa.namespace}/${sa.name} on ${cluster.name}, whose workload identity ${spName} holds ${roleWords}`,
+          claimedBy,
+          remediation: {
+            description: `Restrict who can create pods and workloads in ${sa.namespace}, or narrow ${spName}'s role assignments; the identity is only as contained as the namespace that can use it`,
+            azCli: `az role assignment list --assignee ${sp.id} --all --output table`,
+          },
+        }),
+      );
     }
   }
   return out;
