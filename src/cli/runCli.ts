@@ -8,6 +8,7 @@ import { whoCanCommand, WHO_CAN_USAGE } from './commands/whoCanCommand.ts';
 import { canICommand, CAN_I_USAGE } from './commands/canICommand.ts';
 import { rulesCommand, RULES_USAGE } from './commands/rulesCommand.ts';
 import { findingsCommand, FINDINGS_USAGE } from './commands/findingsCommand.ts';
+import { reportCommand, REPORT_USAGE } from './commands/reportCommand.ts';
 
 export const USAGE = `aks-access: who can do what in Kubernetes and AKS clusters, and why.
 
@@ -16,6 +17,7 @@ Usage:
   ${CAN_I_USAGE}
   ${RULES_USAGE}
   ${FINDINGS_USAGE}
+  ${REPORT_USAGE}
 
 Manifests: files or directories (searched recursively for .yaml, .yml, .json) holding Roles, ClusterRoles,
 RoleBindings and ClusterRoleBindings, as single objects, multi-document YAML or List objects, exactly as
@@ -33,6 +35,7 @@ const COMMANDS: Record<string, (argv: readonly string[], io: CliIo) => Promise<n
   'can-i': canICommand,
   rules: rulesCommand,
   findings: findingsCommand,
+  report: (argv, io) => reportCommand(argv, io),
 };
 
 /** Runs one CLI invocation and returns its exit code; never throws for bad input. */

@@ -23,6 +23,8 @@ export interface OfflineFindingsOptions {
 
 export interface OfflineFindings {
   readonly findings: readonly Finding[];
+  /** The clusters the findings were computed for (clean ones included), for reports. */
+  readonly clusters?: readonly { readonly id: string; readonly name: string }[];
   readonly warnings: readonly string[];
 }
 
@@ -98,5 +100,5 @@ export async function offlineFindings(options: OfflineFindingsOptions): Promise<
     warnings.push(...result.warnings);
   }
   // Pods and service accounts in the manifests are read here, not by the RBAC loader: its "skipped" notes about them are noise.
-  return { findings, warnings: warnings.filter((w) => !/^skipped \d+ object\(s\) that are not RBAC objects \((Pod|ServiceAccount): \d+(, (Pod|ServiceAccount): \d+)?\)$/.test(w)) };
+  return { findings, clusters: loaded.clusters.map((c) => ({ id: c.id, name: c.name })), warnings: warnings.filter((w) => !/^skipped \d+ object\(s\) that are not RBAC objects \((Pod|ServiceAccount): \d+(, (Pod|ServiceAccount): \d+)?\)$/.test(w)) };
 }
