@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 
 /** The handler's cache clock (AccessQueries reuses a cluster's pointer and statuses for a few seconds): tests that change the store move it on. */
-const clock = { now: 0 };
+const clock = { now: Date.now() };
 
 async function get(path: string, headers: Record<string, string> = {}, origin: { remoteAddress?: string } = LOCAL, h: RestHandler = handler): Promise<Response> {
   return h(new Request(`${BASE}${path}`, { headers }), origin);
