@@ -4,7 +4,8 @@
  * when the page is broken: no console error (a CSP violation is one), no request besides the page itself, three
  * charts with real size, nothing wider than the viewport, and a screenshot whose pixels — decoded by the browser
  * from the PNG file — are not blank and carry the severity colours of the bars.
- * The screenshot is kept at test/screenshots/report.png (gitignored) for a human to look at.
+ * The screenshots are kept in test/screenshots/ (gitignored) for a human to look at. Contoso's real findings check
+ * the layout at scale: nothing wider than the page.
  * Without a Chromium binary (CHROMIUM_PATH, /usr/bin/chromium, …) the test is skipped, saying so.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { buildReport } from '../../src/reports/buildReport.ts';
 import { renderHtml } from '../../src/reports/render/renderHtml.ts';
 import { SEVERITY_COLORS } from '../../src/reports/render/svgCharts.ts';
 import { REPORT_INPUT, REPORT_NOW } from '../helpers/reportFixtures.ts';
+import { contosoGenerationsWithFindings } from '../helpers/contosoFindings.ts';
 
 const OUT = join(import.meta.dirname, '..', 'screenshots');
 const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter((p): p is string => p !== undefined && p !== '');
@@ -127,6 +129,24 @@ describe.skipIf(executablePath === undefined)('the HTML report in headless Chrom
     expect(stats.variance).toBeGreaterThan(100);
     // Each severity colour covers a visible area (bars, badges, legend); low only in legends and cards: still > 0.
     for (const n of stats.near) expect(n).toBeGreaterThan(100);
+    await page.close();
+  }, 60_000);
+
+  it("contoso's report (hundreds of findings, long ARM ids and commands) stays within the page width, one row per finding", async () => {
+    const generations = await contosoGenerationsWithFindings();
+    const findings = generations.flatMap((g) => g.findings?.findings ?? []);
+    expect(findings.length).toBeGreaterThan(100);
+    const clusters = generations.map((g) => ({ clusterId: g.clusterId, name: g.input.clusters[0]?.name ?? g.clusterId, stale: false, staleReasons: [] }));
+    const file = join(OUT, 'contoso.html');
+    writeFileSync(file, renderHtml(buildReport({ findings, clusters }, REPORT_NOW)));
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    await page.goto(pathToFileURL(file).href);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(VIEWPORT.width);
+    expect(await page.locator('table.findings tbody tr').count()).toBe(findings.length);
+    const clusterBars = await page.$$eval('svg.chart-clusters rect.bar', (rects) => rects.map((r) => r.getBoundingClientRect().width));
+    expect(clusterBars.length).toBeGreaterThan(0);
+    expect(clusterBars.every((w) => w > 0)).toBe(true);
+    await page.screenshot({ path: join(OUT, 'contoso.png') });
     await page.close();
   }, 60_000);
 });
