@@ -11,7 +11,7 @@ import { rulesAcross, type RulesAcross } from '../engine/access/rulesAcross.ts';
 import { entraIdentity, kubernetesIdentity, type PrincipalIdentity } from '../engine/access/principalIdentity.ts';
 import { impersonatedUser } from '../engine/k8s/identity.ts';
 import type { ClusterFindings } from '../engine/findings/findingsForCluster.ts';
-import { findingCategory, isFindingCategory, type Finding, type FindingCategory } from '../engine/findings/Finding.ts';
+import { FINDING_SEVERITIES, findingCategory, isFindingCategory, type Finding, type FindingCategory } from '../engine/findings/Finding.ts';
 import type { FindingSeverity } from '../engine/findings/clusterIdentityFindings.ts';
 import { applySuppressions, type ExpiredSuppression, type ParsedSuppression, type SuppressedFinding } from '../engine/findings/suppressions.ts';
 import { QueryError } from './QueryError.ts';
@@ -47,8 +47,6 @@ interface CachedCluster {
   /** The findings compiled with the generation (absent from generations compiled before findings were). */
   readonly findings?: ClusterFindings;
 }
-
-export const FINDING_SEVERITIES: readonly FindingSeverity[] = ['critical', 'high', 'medium', 'low'];
 
 export interface FindingsQuery {
   /** Cluster names or ARM ids (default: every cluster). */

@@ -1,6 +1,6 @@
-import { FINDING_CATEGORIES } from '../../engine/findings/Finding.ts';
+import { FINDING_CATEGORIES, FINDING_SEVERITIES } from '../../engine/findings/Finding.ts';
 import { findingRow } from '../../reports/findingRow.ts';
-import { FINDING_SEVERITIES, type FindingsAnswer } from '../AccessQueries.ts';
+import type { FindingsAnswer } from '../AccessQueries.ts';
 import type { Endpoint } from './endpoints.ts';
 import type { ParameterSpec } from './parameters.ts';
 import type { ChatView } from './render/ChatView.ts';

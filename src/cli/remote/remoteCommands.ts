@@ -30,7 +30,8 @@ export interface RemoteDeps {
   readonly client?: Pick<ApiClientOptions, 'credential' | 'fetch'>;
 }
 
-function clientOptions(args: ParsedArgs, deps: RemoteDeps): ApiClientOptions {
+/** The API client's options from --api/--api-scope (refusing the flags that read local files). */
+export function clientOptions(args: ParsedArgs, deps: RemoteDeps): ApiClientOptions {
   for (const local of ['from-files', 'azure-files']) {
     if (flagSet(args, local)) throw new UsageError(`--${local} reads local files; with --api the running instance answers from its own index (drop one of them)`);
   }

@@ -1,4 +1,4 @@
-import type { ClusterIdentityFinding } from './clusterIdentityFindings.ts';
+import type { ClusterIdentityFinding, FindingSeverity } from './clusterIdentityFindings.ts';
 import type { EscalationFinding } from './EscalationFinding.ts';
 import type { RiskyAccessFinding } from './riskyAccess.ts';
 
@@ -25,3 +25,6 @@ export function findingCategory(finding: Finding): FindingCategory {
       return 'escalation';
   }
 }
+
+/** Every severity, most severe first. */
+export const FINDING_SEVERITIES: readonly FindingSeverity[] = ['critical', 'high', 'medium', 'low'];
