@@ -31,4 +31,6 @@ export interface AksCluster {
   readonly agentPoolSubnetIds?: readonly string[];
   /** apiServerAccessProfile.privateDNSZone: `system`, `none`, or a private DNS zone id (BYO zone). */
   readonly privateDnsZone?: string;
+  /** oidcIssuerProfile.issuerURL when the OIDC issuer is on: the issuer workload-identity federated credentials must name. */
+  readonly oidcIssuerUrl?: string;
 }

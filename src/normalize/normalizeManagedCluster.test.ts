@@ -87,6 +87,14 @@ describe('normalizeManagedCluster', () => {
     expect(user.identity).toEqual({ type: 'UserAssigned', userAssignedIdentityIds: [uami], userAssigned: [{ resourceId: uami, principalId: 'principalId1', clientId: 'clientId1' }] });
   });
 
+  it('OIDC issuer: ARM issuerURL and az issuerUrl when enabled; none when disabled or absent', () => {
+    const url = 'https://westeurope.oic.prod-aks.azure.com/tenant/cluster/';
+    expect(normalizeManagedCluster(armCluster({ oidcIssuerProfile: { enabled: true, issuerURL: url } }), 'c').oidcIssuerUrl).toBe(url);
+    expect(normalizeManagedCluster(azCluster({ oidcIssuerProfile: { enabled: true, issuerUrl: url } }), 'c').oidcIssuerUrl).toBe(url);
+    expect(normalizeManagedCluster(armCluster({ oidcIssuerProfile: { enabled: false, issuerURL: url } }), 'c').oidcIssuerUrl).toBeUndefined();
+    expect(normalizeManagedCluster(armCluster({}), 'c').oidcIssuerUrl).toBeUndefined();
+  });
+
   it('name and resource group from the id when the fields are missing', () => {
     const c = normalizeManagedCluster({ id: ID.replace('resourcegroups', 'resourceGroups'), properties: { kubernetesVersion: '1' } }, 'x');
     expect(c).toMatchObject({ name: 'clustername1', resourceGroup: 'rg1', subscriptionId: '00000000-0000-0000-0000-000000000000' });

@@ -34,6 +34,9 @@ export function normalizeManagedCluster(raw: Json, where: string): AksCluster {
   }
   const access = obj(p, 'apiServerAccessProfile');
   const privateDnsZone = access === undefined ? '' : str(access, 'privateDNSZone', where);
+  // ARM says issuerURL, the az CLI issuerUrl (field() is case-insensitive); only meaningful when enabled.
+  const oidc = obj(p, 'oidcIssuerProfile');
+  const oidcIssuerUrl = oidc !== undefined && (bool(oidc, 'enabled', where) ?? false) ? str(oidc, 'issuerURL', where) : '';
   return {
     id,
     name: str(raw, 'name', where) || (segments.at(-1) ?? id),
@@ -67,5 +70,6 @@ export function normalizeManagedCluster(raw: Json, where: string): AksCluster {
         }),
     ...(subnetIds.length === 0 ? {} : { agentPoolSubnetIds: subnetIds }),
     ...(privateDnsZone === '' ? {} : { privateDnsZone }),
+    ...(oidcIssuerUrl === '' ? {} : { oidcIssuerUrl }),
   };
 }

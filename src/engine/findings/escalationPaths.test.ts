@@ -35,7 +35,7 @@ import {
 } from '../../../test/helpers/azureFixtures.ts';
 
 const RBAC = 'rbac.authorization.k8s.io';
-const C = cluster('c1');
+const C = cluster('c1', { oidcIssuerUrl: 'https://westeurope.oic.prod-aks.azure.com/tenant/c1/' });
 
 /**
  * The cluster every table case runs on: system:masters and a user "boss" hold cluster-admin, service account
@@ -187,7 +187,7 @@ describe('cluster → cloud: workload identity', () => {
   const CLIENT = 'c1d00000-0000-4000-8000-0000000000c1';
   const MI = { ...servicePrincipal('5a000000-0000-4000-8000-0000000000a1', 'ManagedIdentity', 'id-payments'), appId: CLIENT };
   const KV = `${rg('rg-data')}/providers/Microsoft.KeyVault/vaults/kv-payments`;
-  const ISSUER = 'https://westeurope.oic.prod-aks.azure.com/tenant/c1/';
+  const ISSUER = C.oidcIssuerUrl ?? '';
   const objects = rbacObjects(
     clusterRole('cluster-admin', [rule(['*'], ['*'], ['*'])]),
     clusterRole('deployer', [rule(['create'], [''], ['pods'])]),
@@ -218,9 +218,10 @@ describe('cluster → cloud: workload identity', () => {
     ['an identity without role assignments', [account({ [WORKLOAD_IDENTITY_CLIENT_ID]: CLIENT })], { assignments: [] }, {}, []],
     ['only an eligible assignment', [account({ [WORKLOAD_IDENTITY_CLIENT_ID]: CLIENT })], { assignments: [assignment(MI.id, ROLE.reader, KV, { state: 'eligible' })] }, {}, []],
     ['a role through a group of the identity', [account({ [WORKLOAD_IDENTITY_CLIENT_ID]: CLIENT })], { groups: [group('9a000000-0000-4000-8000-0000000000g1', [MI.id], 'data-readers')], assignments: [assignment('9a000000-0000-4000-8000-0000000000g1', ROLE.reader, KV, { principalType: 'Group' })] }, {}, ['u → Reader @ kv (annotation)']],
-    ['a federated credential for the account', [account({ [WORKLOAD_IDENTITY_CLIENT_ID]: CLIENT })], {}, { federatedCredentials: [credential()], oidcIssuers: new Map([[clusterKey(C.id), ISSUER.slice(0, -1)]]) }, ['u → Reader @ kv (federated-credential)']],
-    ['credentials known, none for this account', [account({ [WORKLOAD_IDENTITY_CLIENT_ID]: CLIENT })], {}, { federatedCredentials: [credential({ subject: 'system:serviceaccount:payments:other' })] }, []],
-    ["a credential for another cluster's issuer", [account({ [WORKLOAD_IDENTITY_CLIENT_ID]: CLIENT })], {}, { federatedCredentials: [credential({ issuer: 'https://elsewhere.example/' })], oidcIssuers: new Map([[clusterKey(C.id), ISSUER]]) }, []],
+    ['a federated credential for the account (issuer without the trailing slash)', [account({ [WORKLOAD_IDENTITY_CLIENT_ID]: CLIENT })], {}, { federatedCredentials: [credential({ issuer: ISSUER.slice(0, -1) })] }, ['u → Reader @ kv (federated-credential)']],
+    ['credentials known for the identity, none for this account', [account({ [WORKLOAD_IDENTITY_CLIENT_ID]: CLIENT })], {}, { federatedCredentials: [credential({ subject: 'system:serviceaccount:payments:other' })] }, []],
+    ["a credential for another cluster's issuer", [account({ [WORKLOAD_IDENTITY_CLIENT_ID]: CLIENT })], {}, { federatedCredentials: [credential({ issuer: 'https://elsewhere.example/' })] }, []],
+    ['credentials of other identities only: this one is unknown, claimed by the annotation', [account({ [WORKLOAD_IDENTITY_CLIENT_ID]: CLIENT })], {}, { federatedCredentials: [credential({ clientId: 'aaaaaaaa-0000-4000-8000-000000000000' })] }, ['u → Reader @ kv (annotation)']],
   ])('%s', (_label, accounts, extra, input, expected) => {
     expect(summary(run(accounts, extra, input).findings)).toEqual(expected);
   });

@@ -44,13 +44,12 @@ export interface EscalationInput {
    */
   readonly inventories?: ReadonlyMap<string, Pick<K8sInventory, 'serviceAccounts'>>;
   /**
-   * Federated identity credentials. Absent: unknown, and a workload-identity chain rests on the annotation alone
-   * (claimedBy: annotation). Present: a managed identity is reached only through a credential whose subject names
-   * the service account (and whose issuer is the cluster's, when the issuer is known).
+   * Federated identity credentials. An identity none of them belongs to is unknown: its workload-identity chains
+   * rest on the annotation alone (claimedBy: annotation). An identity with credentials here is reached only through
+   * one whose subject names the service account and whose issuer is the cluster's OIDC issuer (when the cluster
+   * reports one).
    */
   readonly federatedCredentials?: readonly FederatedCredential[];
-  /** OIDC issuer URL per cluster (lower-case cluster id), matched against federated credentials' issuer. */
-  readonly oidcIssuers?: ReadonlyMap<string, string>;
   /** Report chains that start at built-in subjects and bindings too. */
   readonly includeBaseline?: boolean;
 }
@@ -581,7 +580,7 @@ function sameIssuer(a: string, b: string): boolean {
 function workloadIdentityChains(ctx: ClusterContext, input: EscalationInput): EscalationFinding[] {
   const { model, cluster } = ctx;
   const out: EscalationFinding[] = [];
-  const issuer = input.oidcIssuers?.get(clusterKey(cluster.id));
+  const issuer = cluster.oidcIssuerUrl;
   for (const sa of ctx.serviceAccounts?.values() ?? []) {
     const clientId = sa.annotations[WORKLOAD_IDENTITY_CLIENT_ID]?.trim();
     if (clientId === undefined || clientId === '') continue;
@@ -593,11 +592,10 @@ function workloadIdentityChains(ctx: ClusterContext, input: EscalationInput): Es
     const subjectName = serviceAccountUsername(sa.namespace, sa.name);
     let claimedBy: 'annotation' | 'federated-credential' = 'annotation';
     let credential: FederatedCredential | undefined;
-    if (input.federatedCredentials !== undefined && sp.servicePrincipalType === 'ManagedIdentity') {
-      credential = input.federatedCredentials.find(
-        (c) => c.clientId.toLowerCase() === clientId.toLowerCase() && c.subject === subjectName && (issuer === undefined || sameIssuer(c.issuer, issuer)),
-      );
-      // The credentials are known and none trusts this service account: the annotation alone gets no token.
+    const known = (input.federatedCredentials ?? []).filter((c) => c.clientId.toLowerCase() === clientId.toLowerCase());
+    if (known.length > 0) {
+      credential = known.find((c) => c.subject === subjectName && (issuer === undefined || sameIssuer(c.issuer, issuer)));
+      // The identity's credentials are known and none trusts this service account here: the annotation alone gets no token.
       if (credential === undefined) continue;
       claimedBy = 'federated-credential';
     }
