@@ -88,14 +88,8 @@ export interface StaleCluster {
   readonly reasons: readonly string[];
 }
 
-export interface FailingUnit {
-  readonly unit: string;
-  readonly state: string;
-  readonly lastAttempt?: string;
-  readonly lastSuccess?: string;
-  readonly message?: string;
-  readonly permission?: string;
-}
+/** A unit whose last sync failed, as the report lists it. */
+export type FailingUnit = ReportUnitInput;
 
 export interface TrendPoint {
   readonly at: string;

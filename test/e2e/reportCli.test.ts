@@ -4,34 +4,16 @@
  * control aks-payments-prod listed), and writes each format; a suppressions file moves findings aside.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadScenario } from '../../src/sim/scenario/scenarioFile.ts';
 import { exportScenarioFiles } from '../../src/sim/scenario/exportScenarioFiles.ts';
 import { CONTOSO_PATH } from '../../src/sim/scenario/findingsInputs.ts';
 import type { ComplianceReport } from '../../src/reports/ComplianceReport.ts';
+import { runCliProcess } from '../helpers/cliProcess.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const NODE = join(ROOT, 'node_modules', '.bin', 'node');
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    execFile(NODE, ['bin/aks-access.js', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error === null) resolve({ code: 0, stdout, stderr });
-      else if (typeof error.code === 'number') resolve({ code: error.code, stdout, stderr });
-      else reject(new Error(`aks-access ${args.join(' ')}: ${error.message}`));
-    });
-  });
-}
+const cli = (...args: string[]) => runCliProcess(args);
 
 let contosoArgs: string[];
 let dir: string;

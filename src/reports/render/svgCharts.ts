@@ -31,32 +31,32 @@ function svgOpen(width: number, height: number, label: string, className: string
   return `<svg xmlns="http://www.w3.org/2000/svg" class="chart ${className}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(label)}" ${FONT}><title>${escapeXml(label)}</title>`;
 }
 
+/** A value axis from 0 to max over plotH pixels below top: the y of a value, and grid lines at 0, half and max. */
+function valueAxis(top: number, plotH: number, max: number, left: number, right: number): { readonly yAt: (v: number) => number; readonly grid: string } {
+  const yAt = (v: number) => r1(top + plotH - (v / max) * plotH);
+  const grid = [0, max / 2, max].map((tick) => `<line x1="${left}" y1="${yAt(tick)}" x2="${right}" y2="${yAt(tick)}" stroke="${GRID}"/><text x="${left - 6}" y="${r1(yAt(tick) + 4)}" text-anchor="end" fill="${AXIS}">${r1(tick)}</text>`);
+  return { yAt, grid: grid.join('') };
+}
+
 /** Vertical bars, one per severity, each labelled with its count. */
 export function severityBarChart(counts: SeverityCounts): string {
-  const width = 360;
-  const height = 220;
-  const left = 36;
-  const bottom = 28;
-  const top = 16;
+  const [width, height, left, right, top, bottom] = [360, 220, 36, 8, 16, 28];
   const plotH = height - top - bottom;
   const max = niceMax(Math.max(...SEVERITIES.map((s) => counts[s])));
-  const slot = (width - left - 8) / SEVERITIES.length;
-  const parts = [svgOpen(width, height, 'Open findings by severity', 'chart-severity')];
-  for (const tick of [0, max / 2, max]) {
-    const y = r1(top + plotH - (tick / max) * plotH);
-    parts.push(`<line x1="${left}" y1="${y}" x2="${width - 8}" y2="${y}" stroke="${GRID}"/><text x="${left - 6}" y="${r1(y + 4)}" text-anchor="end" fill="${AXIS}">${r1(tick)}</text>`);
-  }
+  const slot = (width - left - right) / SEVERITIES.length;
+  const axis = valueAxis(top, plotH, max, left, width - right);
+  const parts = [svgOpen(width, height, 'Open findings by severity', 'chart-severity'), axis.grid];
   SEVERITIES.forEach((s, i) => {
     const value = counts[s];
     const h = r1((value / max) * plotH);
     const x = r1(left + i * slot + slot * 0.2);
     const w = r1(slot * 0.6);
-    const y = r1(top + plotH - h);
+    const y = axis.yAt(value);
     parts.push(`<rect class="bar" x="${x}" y="${y}" width="${w}" height="${h}" fill="${SEVERITY_COLORS[s]}"><title>${s}: ${value}</title></rect>`);
     parts.push(`<text x="${r1(x + w / 2)}" y="${r1(y - 4)}" text-anchor="middle" font-weight="600">${value}</text>`);
     parts.push(`<text x="${r1(x + w / 2)}" y="${height - 10}" text-anchor="middle">${s}</text>`);
   });
-  parts.push(`<line x1="${left}" y1="${top + plotH}" x2="${width - 8}" y2="${top + plotH}" stroke="${AXIS}"/></svg>`);
+  parts.push(`<line x1="${left}" y1="${top + plotH}" x2="${width - right}" y2="${top + plotH}" stroke="${AXIS}"/></svg>`);
   return parts.join('');
 }
 
@@ -97,21 +97,13 @@ function legend(x: number, y: number, entries: readonly (readonly [string, strin
 
 /** Findings over the last runs: the total and one line per severity; a single run is drawn as points. */
 export function trendLineChart(points: readonly TrendPoint[]): string {
-  const width = 560;
-  const height = 240;
-  const left = 40;
-  const right = 16;
-  const top = 14;
-  const bottom = 58;
+  const [width, height, left, right, top, bottom] = [560, 240, 40, 16, 14, 58];
   const plotW = width - left - right;
   const plotH = height - top - bottom;
   const max = niceMax(Math.max(0, ...points.map((p) => p.total)));
   const xAt = (i: number) => r1(points.length <= 1 ? left + plotW / 2 : left + (i / (points.length - 1)) * plotW);
-  const yAt = (v: number) => r1(top + plotH - (v / max) * plotH);
-  const parts = [svgOpen(width, height, `Open findings over the last ${points.length} run${points.length === 1 ? '' : 's'}`, 'chart-trend')];
-  for (const tick of [0, max / 2, max]) {
-    parts.push(`<line x1="${left}" y1="${yAt(tick)}" x2="${width - right}" y2="${yAt(tick)}" stroke="${GRID}"/><text x="${left - 6}" y="${r1(yAt(tick) + 4)}" text-anchor="end" fill="${AXIS}">${r1(tick)}</text>`);
-  }
+  const { yAt, grid } = valueAxis(top, plotH, max, left, width - right);
+  const parts = [svgOpen(width, height, `Open findings over the last ${points.length} run${points.length === 1 ? '' : 's'}`, 'chart-trend'), grid];
   const series: readonly (readonly [string, string, (p: TrendPoint) => number])[] = [
     ['total', TOTAL_COLOR, (p) => p.total],
     ...SEVERITIES.map((s) => [s, SEVERITY_COLORS[s], (p: TrendPoint) => p.bySeverity[s]] as const),
