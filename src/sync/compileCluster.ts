@@ -1,6 +1,6 @@
 import { clusterKey } from '../engine/access/accessModel.ts';
 import { sliceForCluster } from '../engine/access/sliceForCluster.ts';
-import { clusterIdentityPrincipals, findingsForCluster, withPrincipalGrants, workloadIdentityPrincipals } from '../engine/findings/findingsForCluster.ts';
+import { clusterFindingsFromTenant } from '../engine/findings/findingsForCluster.ts';
 import type { ClusterGeneration, TenantInput } from '../store/IndexStore.ts';
 import type { SyncDeps } from './SyncDeps.ts';
 import { newGenerationId } from './syncIds.ts';
@@ -34,7 +34,7 @@ export async function compileCluster(clusterId: string, deps: CompileDeps, input
     input: slice,
     // Findings are computed here, once per generation, so asking for them reads one partition.
     // Widened by the cluster identities' grants elsewhere and by those of the workload identities its service accounts use.
-    findings: findingsForCluster(withPrincipalGrants(slice, tenant, [...clusterIdentityPrincipals(cluster), ...workloadIdentityPrincipals(tenant, cluster.id)]), cluster.id, tenant.network ?? {}),
+    findings: clusterFindingsFromTenant(tenant, cluster, slice, tenant.network ?? {}),
   };
   await deps.store.writeGeneration(generation);
   const durationMs = deps.now() - started;

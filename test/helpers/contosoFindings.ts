@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { loadScenario } from '../../src/sim/scenario/scenarioFile.ts';
 import { normalizeManagedCluster } from '../../src/normalize/normalizeManagedCluster.ts';
 import { sliceForCluster } from '../../src/engine/access/sliceForCluster.ts';
-import { clusterIdentityPrincipals, findingsForCluster, withPrincipalGrants } from '../../src/engine/findings/findingsForCluster.ts';
+import { clusterFindingsFromTenant } from '../../src/engine/findings/findingsForCluster.ts';
 import type { AccessModelInput } from '../../src/engine/access/accessModel.ts';
 import type { ClusterGeneration, IndexStore } from '../../src/store/IndexStore.ts';
 
@@ -13,7 +13,7 @@ export async function contosoGenerationsWithFindings(generation = 'gen-1', compi
   const input: AccessModelInput = { clusters, kubernetes: new Map(s.clusters.map((c, i) => [clusters[i]?.id.toLowerCase() ?? '', c.kubernetes])), azure: s.azure, entra: s.entra };
   return clusters.map((c) => {
     const slice = sliceForCluster(input, c.id);
-    const findings = findingsForCluster(withPrincipalGrants(slice, input, clusterIdentityPrincipals(c)), c.id, { subnets: s.subnets, registries: s.registries });
+    const findings = clusterFindingsFromTenant(input, c, slice, { subnets: s.subnets, registries: s.registries });
     return { clusterId: c.id, generation, compiledAt, input: slice, findings };
   });
 }

@@ -228,6 +228,16 @@ describe('Query.findings', () => {
     expect(nodes.every((n) => n.path.every((p) => p.explanation !== ''))).toBe(true);
   });
 
+  it('escalation paths: technique, target and each step with its evidence', async () => {
+    const { data, errors } = await gql(`{ findings(kinds: ["escalation"], first: 500) { totalCount edges { node { __typename kind clusterName ... on EscalationPathFinding { technique target permission scope subject { kind name namespace } steps { plane action evidence { type ref text } } summary claimedBy remediation { description } } } } } }`);
+    expect(errors).toBeUndefined();
+    const nodes = (data?.findings as { edges: { node: { __typename: string; technique: string; clusterName: string; steps: { evidence: unknown[] }[] } }[] }).edges.map((e) => e.node);
+    const expected = stored.filter((x) => x.kind === 'escalation-path');
+    expect(expected.length).toBeGreaterThan(0);
+    expect(nodes.map((n) => [n.__typename, n.clusterName, n.technique])).toEqual(expected.map((x) => ['EscalationPathFinding', x.clusterName, x.technique]));
+    expect(nodes.every((n) => n.steps.length > 0 && n.steps.every((step) => step.evidence.length > 0))).toBe(true);
+  });
+
   it('a bad kind is a BAD_REQUEST', async () => {
     const { errors } = await gql('{ findings(kinds: ["riskey"]) { totalCount } }');
     expect(errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');

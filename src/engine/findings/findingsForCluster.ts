@@ -109,3 +109,11 @@ export function findingsForCluster(input: AccessModelInput, clusterId: string, n
     warnings: [...new Set([...identity.warnings, ...risky.warnings, ...escalation.warnings])],
   };
 }
+
+/**
+ * The findings a compile stores for one cluster, from the tenant: its slice widened by the grants of its own
+ * identities and of the workload identities its service accounts use, plus its network.
+ */
+export function clusterFindingsFromTenant(tenant: AccessModelInput, cluster: AksCluster, slice: AccessModelInput, network: ClusterNetworkInput = {}): ClusterFindings {
+  return findingsForCluster(withPrincipalGrants(slice, tenant, [...clusterIdentityPrincipals(cluster), ...workloadIdentityPrincipals(tenant, cluster.id)]), cluster.id, network);
+}
