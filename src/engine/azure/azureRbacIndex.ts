@@ -54,6 +54,8 @@ export interface AzureRbacIndex {
   evaluate(identity: AzureIdentity, actions: readonly string[], kind: ActionKind, scope: string): AzureEvaluation;
   /** Every assignment (active or eligible) that grants the action at the scope, whoever holds it. Deny assignments are not applied here. */
   holders(action: string, kind: ActionKind, scope: string): readonly AzureGrant[];
+  /** Every assignment (active or eligible, whoever holds it) whose scope covers `scope`, with its role; assignments of unknown roles are left out. */
+  assignmentsAt(scope: string): readonly { assignment: RoleAssignment; role: RoleDefinition }[];
   /** Deny assignments that stop this identity from performing the action at the scope. */
   denialsFor(identity: AzureIdentity, action: string, kind: ActionKind, scope: string): readonly AzureDenial[];
   /** Every assignment of the identity (directly or through its groups) that applies at the scope (no scope: anywhere), active or eligible. */
@@ -214,6 +216,17 @@ export function buildAzureRbacIndex(data: AzureRbacData): AzureRbacIndex {
     return out;
   };
 
+  const assignmentsAt = (scope: string) => {
+    const out: { assignment: RoleAssignment; role: RoleDefinition }[] = [];
+    for (const candidate of new Set(coveringScopes(scope))) {
+      for (const assignment of byScope.get(candidate) ?? []) {
+        const role = roles.get(roleDefinitionGuid(assignment.roleDefinitionId));
+        if (role !== undefined) out.push({ assignment, role });
+      }
+    }
+    return out;
+  };
+
   const assignmentsOf = (identity: AzureIdentity, scope?: string) => {
     const out: { assignment: RoleAssignment; role: RoleDefinition; viaGroup?: GroupMembership }[] = [];
     const collect = (list: readonly RoleAssignment[], viaGroup?: GroupMembership) => {
@@ -231,6 +244,7 @@ export function buildAzureRbacIndex(data: AzureRbacData): AzureRbacIndex {
   return {
     hierarchy,
     assignmentsOf,
+    assignmentsAt,
     roleDefinition: (id) => roles.get(roleDefinitionGuid(id)),
     evaluate,
     holders,

@@ -8,6 +8,7 @@ import { credentialActions, ESCALATION_ACTIONS } from '../access/crossPlaneGrant
 import { principalType, whoCanAcross } from '../access/whoCanAcross.ts';
 import { PUBLISHED_AKS_DATA_ACTIONS } from '../aks/publishedDataActions.ts';
 import { normalizeScope } from '../azure/scopes.ts';
+import { permissionGrants } from '../azure/actionMatches.ts';
 import { KUBERNETES_RULES, riskyAccessFindings, type RiskyAccessFinding, type RiskyRule } from '../findings/riskyAccess.ts';
 import type { FindingSeverity } from '../findings/clusterIdentityFindings.ts';
 import { stableHash } from './stableHash.ts';
@@ -129,8 +130,16 @@ function pathText(p: RiskyAccessFinding['path'][number]): string {
   return p.kind === 'binding' ? `[kubernetes] ${p.binding} → ${p.role}` : describeAccessPath(p);
 }
 
+export interface AccessDigestOptions {
+  /**
+   * The cluster's risky-access findings when they are already computed (a generation's stored findings, without
+   * baselines); absent: computed here with riskyAccessFindings — the costly part of a digest.
+   */
+  readonly riskyFindings?: readonly RiskyAccessFinding[];
+}
+
 /** The digest of one cluster of the model (built from the cluster's generation slice or the whole tenant: the answer is the same). */
-export function accessDigest(model: AccessModel, cluster: AksCluster): AccessDigest {
+export function accessDigest(model: AccessModel, cluster: AksCluster, options: AccessDigestOptions = {}): AccessDigest {
   const entries = new Map<string, Entry>();
   const rules: Record<string, readonly string[]> = {};
 
@@ -199,36 +208,36 @@ export function accessDigest(model: AccessModel, cluster: AksCluster): AccessDig
     const scopes = [cluster.id, ...model.azure.assignmentScopes.filter((s) => normalizeScope(s).startsWith(`${clusterScope}/namespaces/`))];
     const controlActions = [...credentialActions(cluster).map((c) => c.action), ...ESCALATION_ACTIONS.map((e) => e.action)];
     const dataActionsApply = cluster.entraIntegration && cluster.azureRbac;
-    const seen = new Map<string, { grant: ReturnType<AccessModel['azure']['holders']>[number]; actions: Set<string>; dataActions: number }>();
-    for (const scope of scopes) {
-      for (const [kind, actions] of [
-        ['action', controlActions],
-        ['dataAction', PUBLISHED_AKS_DATA_ACTIONS],
-      ] as const) {
-        for (const action of actions) {
-          for (const grant of model.azure.holders(action, kind, scope)) {
-            const id = grant.assignment.id.toLowerCase();
-            const item = seen.get(id) ?? { grant, actions: new Set<string>(), dataActions: 0 };
-            if (kind === 'action') item.actions.add(action.split('/').slice(-2).join('/'));
-            else item.dataActions++;
-            seen.set(id, item);
-          }
-        }
+    // What a role allows here does not depend on who holds it: decided once per role (a tenant has few roles, many assignments).
+    const roleReach = new Map<string, { dataActions: number; actions: string[] }>();
+    const reachOf = (role: RoleDefinition) => {
+      let reach = roleReach.get(role.id);
+      if (reach === undefined) {
+        const grants = (action: string, kind: 'action' | 'dataAction') => role.permissions.some((p) => permissionGrants(p, action, kind) !== undefined);
+        reach = {
+          dataActions: PUBLISHED_AKS_DATA_ACTIONS.filter((a) => grants(a, 'dataAction')).length,
+          actions: controlActions.filter((a) => grants(a, 'action')).map((a) => a.split('/').slice(-2).join('/')),
+        };
+        roleReach.set(role.id, reach);
       }
-    }
-    for (const { grant, actions, dataActions } of seen.values()) {
-      const a = grant.assignment;
-      const entry = fromObjectId(a.principalId, a.principalType === 'Group' ? 'Group' : a.principalType === 'ServicePrincipal' ? 'ServicePrincipal' : 'User', a.principalName ?? a.principalId);
-      const what = [
-        ...(dataActions === 0 ? [] : [`${dataActions} Kubernetes data action${dataActions === 1 ? '' : 's'}${dataActionsApply ? '' : ' (not consulted: the cluster does not use Azure RBAC for Kubernetes)'}`]),
-        ...[...actions].sort(),
-      ].join(', ');
-      const qualifiers = `${a.state === 'eligible' ? ', PIM-eligible (grants nothing until activated)' : ''}${a.condition === undefined ? '' : `, only if: ${a.condition}`}`;
-      addGrant(
-        entry,
-        { keyBase: `azure|${a.id.toLowerCase()}|${a.state}|${stableHash(a.condition ?? '')}`, plane: 'azure', text: `role "${grant.role.roleName}" assigned at ${a.scope}: ${what}${qualifiers}` },
-        permissionText(grant.role),
-      );
+      return reach;
+    };
+    const seen = new Set<string>();
+    for (const scope of scopes) {
+      for (const { assignment: a, role } of model.azure.assignmentsAt(scope)) {
+        if (seen.has(a.id.toLowerCase())) continue;
+        seen.add(a.id.toLowerCase());
+        const { dataActions, actions } = reachOf(role);
+        if (dataActions === 0 && actions.length === 0) continue;
+        const entry = fromObjectId(a.principalId, a.principalType === 'Group' ? 'Group' : a.principalType === 'ServicePrincipal' ? 'ServicePrincipal' : 'User', a.principalName ?? a.principalId);
+        const what = [...(dataActions === 0 ? [] : [`${dataActions} Kubernetes data action${dataActions === 1 ? '' : 's'}${dataActionsApply ? '' : ' (not consulted: the cluster does not use Azure RBAC for Kubernetes)'}`]), ...[...actions].sort()].join(', ');
+        const qualifiers = `${a.state === 'eligible' ? ', PIM-eligible (grants nothing until activated)' : ''}${a.condition === undefined ? '' : `, only if: ${a.condition}`}`;
+        addGrant(
+          entry,
+          { keyBase: `azure|${a.id.toLowerCase()}|${a.state}|${stableHash(a.condition ?? '')}`, plane: 'azure', text: `role "${role.roleName}" assigned at ${a.scope}: ${what}${qualifiers}` },
+          permissionText(role),
+        );
+      }
     }
   }
 
@@ -247,7 +256,7 @@ export function accessDigest(model: AccessModel, cluster: AksCluster): AccessDig
   };
   const subjectEntry = (s: { kind: string; name: string; namespace?: string; objectId?: string; principalType?: string }) =>
     s.objectId !== undefined ? fromObjectId(s.objectId, s.kind === 'Group' ? 'Group' : s.principalType === 'ServicePrincipal' ? 'ServicePrincipal' : 'User', s.name) : fromSubject(s.kind, s.name, s.namespace);
-  for (const finding of riskyAccessFindings(model, { clusters: [cluster] }).findings) {
+  for (const finding of options.riskyFindings ?? riskyAccessFindings(model, { clusters: [cluster] }).findings) {
     const entry = subjectEntry(finding.subject);
     if (entry !== undefined) flag(entry, finding.rule, finding.severity, finding.path.map(pathText));
   }
