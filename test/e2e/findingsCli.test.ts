@@ -107,6 +107,20 @@ describe('aks-access findings on exported contoso', () => {
     expect(run.stderr).toMatch(/frontend\/legacy-uploader on aks-dev-weu names workload identity client id 0d5e1e7e-0000-4000-8000-00000000dead, which matches no service principal/);
   });
 
+  it('escalation with az identity list + federated credentials exported: the workload-identity chains rest on the credential', async () => {
+    const out = await exportScenarioFiles(await loadScenario(CONTOSO_PATH), await mkdtemp(join(tmpdir(), 'aks-access-fic-')), { federatedCredentials: true });
+    const run = await cli('findings', '--kind', 'escalation', '--azure-files', out.azure, '--from-files', ...out.clusters.map((c) => `${c.name}=${c.dir}`), '-o', 'json');
+    expect(run.code).toBe(0);
+    type Evidence = { type: string; ref: string; text: string };
+    const { findings } = JSON.parse(run.stdout) as { findings: (FindingJson & { technique: string; claimedBy?: string; steps: { evidence: Evidence[] }[] })[] };
+    const pivots = findings.filter((f) => f.technique === 'workload-identity');
+    expect(pivots.length).toBeGreaterThan(0);
+    expect(pivots.every((f) => f.claimedBy === 'federated-credential')).toBe(true);
+    const grafana = pivots.find((f) => f.clusterName === 'aks-ops-weu');
+    expect(grafana?.steps[1]?.evidence[1]).toMatchObject({ type: 'federated-credential', ref: expect.stringMatching(/\/userAssignedIdentities\/id-grafana\/federatedIdentityCredentials\/aks-ops-weu-monitoring-grafana$/) as unknown });
+    expect(grafana?.steps[1]?.evidence[1]?.text).toContain('subject system:serviceaccount:monitoring:grafana');
+  });
+
   it('--include-baseline adds the AKS-managed and bootstrap subjects, marked as baseline', async () => {
     const run = await cli('findings', '--kind', 'risky', ...contosoArgs, '--cluster', 'aks-payments-prod', '--include-baseline', '-o', 'json');
     expect(run.code).toBe(0);

@@ -7,6 +7,7 @@ import type { Finding, FindingCategory } from '../../engine/findings/Finding.ts'
 import type { K8sPod } from '../../model/k8sInventory.ts';
 import { extractInternalLoadBalancerSubnets, extractNetworkAndRegistries, extractPods } from '../../normalize/extractFindingsInputs.ts';
 import { extractServiceAccounts } from '../../normalize/extractServiceAccounts.ts';
+import { extractFederatedCredentials } from '../../normalize/extractFederatedCredentials.ts';
 import { loadAccessModel } from '../crossPlane/loadAccessModel.ts';
 
 export interface OfflineFindingsOptions {
@@ -95,7 +96,10 @@ export async function offlineFindings(options: OfflineFindingsOptions): Promise<
   }
   if (wanted('escalation')) {
     const inventories = new Map([...(await manifests())].map(([key, documents]) => [key, { serviceAccounts: extractServiceAccounts(documents) }]));
-    const result = escalationFindings(loaded.model, { clusters: loaded.clusters, inventories, includeBaseline: options.includeBaseline === true });
+    // `az identity list` + `az identity federated-credential list` among the az files, when exported.
+    const federated = extractFederatedCredentials(await documentsOf(azureFiles));
+    warnings.push(...federated.warnings);
+    const result = escalationFindings(loaded.model, { clusters: loaded.clusters, inventories, federatedCredentials: federated.credentials, includeBaseline: options.includeBaseline === true });
     findings.push(...result.findings);
     warnings.push(...result.warnings);
   }

@@ -13,6 +13,7 @@ import {
   subscriptionDescendantJson,
 } from '../server/armResources.ts';
 import type { TenantScenario } from './TenantScenario.ts';
+import { scenarioFederatedCredentials } from './scenarioFederatedCredentials.ts';
 
 /*
  * Writes a simulated tenant the way an operator exports a real one: az-format JSON (`az aks list`,
@@ -61,8 +62,12 @@ function podJson(p: K8sPod): Record<string, unknown> {
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
-/** Returns the paths to pass: `--azure-files AZURE` and `--from-files NAME=DIR` per cluster. */
-export async function exportScenarioFiles(s: TenantScenario, dir: string): Promise<{ azure: string; clusters: { name: string; dir: string }[] }> {
+/**
+ * Returns the paths to pass: `--azure-files AZURE` and `--from-files NAME=DIR` per cluster. With
+ * `federatedCredentials`, also `az identity list` and `az identity federated-credential list` for the managed
+ * identities (what the collectors do not read yet, so off by default).
+ */
+export async function exportScenarioFiles(s: TenantScenario, dir: string, options: { federatedCredentials?: boolean } = {}): Promise<{ azure: string; clusters: { name: string; dir: string }[] }> {
   const azure = join(dir, 'azure');
   await mkdir(azure, { recursive: true });
   const typeOf = new Map<string, string>([
@@ -87,6 +92,11 @@ export async function exportScenarioFiles(s: TenantScenario, dir: string): Promi
   );
   await writeFile(join(azure, 'subnets.json'), json(s.subnets.map(subnetJson)));
   await writeFile(join(azure, 'registries.json'), json(s.registries.map(registryJson)));
+  if (options.federatedCredentials === true) {
+    const identities = (s.managedIdentities ?? []).map((mi) => ({ ...mi, type: 'Microsoft.ManagedIdentity/userAssignedIdentities', resourceGroup: mi.id.split('/')[4] ?? '' }));
+    await writeFile(join(azure, 'identities.json'), json(identities));
+    await writeFile(join(azure, 'federated-credentials.json'), json(scenarioFederatedCredentials(s)));
+  }
   const clusters: { name: string; dir: string }[] = [];
   for (const c of s.clusters) {
     const name = String(c.arm.name);
