@@ -5,39 +5,21 @@
  * what the offline command prints over contoso exported as az JSON and kubectl Lists.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadScenario } from '../../src/sim/scenario/scenarioFile.ts';
 import { exportScenarioFiles } from '../../src/sim/scenario/exportScenarioFiles.ts';
 import { CONTOSO_PATH } from '../../src/sim/scenario/findingsInputs.ts';
-import { startSimTenant } from '../../src/sim/startSimTenant.ts';
-import { createAzureRbacClients } from '../../src/collectors/azure-rbac/clients.ts';
-import { createAksClustersClients } from '../../src/collectors/aks-clusters/clients.ts';
-import { createEntraClients } from '../../src/collectors/entra/clients.ts';
-import { unitCollectors } from '../../src/sync/unitCollectors.ts';
-import { runSync } from '../../src/sync/runSync.ts';
 import { AccessQueries } from '../../src/api/AccessQueries.ts';
 import { createAuthenticate } from '../../src/api/auth/createAuthenticate.ts';
 import { createRestHandler } from '../../src/api/rest/createRestHandler.ts';
 import { startLocalHost, type LocalHost } from '../../src/dev/localHost.ts';
 import { createTestIndexStore, startCosmosServer, type CosmosTestServer } from '../helpers/cosmosServer.ts';
-import { StaticTokenCredential, recordingRetry } from '../helpers/simTenantHarness.ts';
+import { syncScenario } from '../helpers/syncScenario.ts';
+import { runCliProcess } from '../helpers/cliProcess.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const NODE = join(ROOT, 'node_modules', '.bin', 'node');
-
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(NODE, ['bin/aks-access.js', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error === null) resolve({ code: 0, stdout, stderr });
-      else if (typeof error.code === 'number') resolve({ code: error.code, stdout, stderr });
-      else reject(new Error(`aks-access ${args.join(' ')}: ${error.message}`));
-    });
-  });
-}
+const cli = (...args: string[]) => runCliProcess(args);
 
 let cosmos: CosmosTestServer;
 let host: LocalHost;
@@ -48,23 +30,8 @@ beforeAll(async () => {
   const scenario = await loadScenario(CONTOSO_PATH);
   cosmos = await startCosmosServer();
   const { store } = await createTestIndexStore(cosmos);
-  const sim = await startSimTenant(scenario, { pageSize: 50 });
-  try {
-    const credential = new StaticTokenCredential();
-    const arm = { endpoint: sim.armUrl, ca: sim.ca, requestTimeoutMs: 5_000 };
-    const collect = unitCollectors({
-      tenantId: scenario.tenantId,
-      credential,
-      azureRbac: createAzureRbacClients(credential, arm),
-      aksClusters: createAksClustersClients(credential, arm),
-      entra: createEntraClients(credential, { baseUrl: sim.graphUrl, ca: sim.ca, requestTimeoutMs: 5_000 }),
-      retry: recordingRetry(3),
-    });
-    const summary = await runSync({ store, collect, now: Date.now, newId: () => 'e2e', concurrency: 4 });
-    expect(summary.errors).toEqual([]);
-  } finally {
-    await sim.close();
-  }
+  const summary = await syncScenario(scenario, { store, now: Date.now, newId: () => 'e2e' });
+  expect(summary.errors).toEqual([]);
   const queries = new AccessQueries(store);
   const rest = createRestHandler({ queries, authenticate: createAuthenticate({ localMode: true }) });
   host = await startLocalHost({ port: 0, rest, graphql: () => new Response('not here', { status: 404 }), health: () => ({ ready: true }) });

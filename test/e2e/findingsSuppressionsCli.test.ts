@@ -4,25 +4,13 @@
  * a suppression without an owner is an error naming the entry (exit 2).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runCliProcess } from '../helpers/cliProcess.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const NODE = join(ROOT, 'node_modules', '.bin', 'node');
 const EXAMPLES = ['--azure-files', 'examples/azure', '--from-files', 'aks-prod-weu=examples/k8s/aks-contoso', '--kind', 'risky'];
-
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(NODE, ['bin/aks-access.js', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error === null) resolve({ code: 0, stdout, stderr });
-      else if (typeof error.code === 'number') resolve({ code: error.code, stdout, stderr });
-      else reject(new Error(`aks-access ${args.join(' ')}: ${error.message}`));
-    });
-  });
-}
+const cli = (...args: string[]) => runCliProcess(args);
 
 interface Json {
   findings: { rule?: string; subject?: { name: string } }[];

@@ -12,18 +12,12 @@ import { loadScenario } from '../../src/sim/scenario/scenarioFile.ts';
 import type { TenantScenario } from '../../src/sim/scenario/TenantScenario.ts';
 import { exportScenarioFiles } from '../../src/sim/scenario/exportScenarioFiles.ts';
 import { CONTOSO_PATH } from '../../src/sim/scenario/findingsInputs.ts';
-import { startSimTenant } from '../../src/sim/startSimTenant.ts';
-import { createAzureRbacClients } from '../../src/collectors/azure-rbac/clients.ts';
-import { createAksClustersClients } from '../../src/collectors/aks-clusters/clients.ts';
-import { createEntraClients } from '../../src/collectors/entra/clients.ts';
-import { unitCollectors } from '../../src/sync/unitCollectors.ts';
-import { runSync } from '../../src/sync/runSync.ts';
 import type { IndexStore } from '../../src/store/IndexStore.ts';
 import { offlineFindings } from '../../src/cli/findings/offlineFindings.ts';
 import type { Finding } from '../../src/engine/findings/Finding.ts';
 import { createTestIndexStore, startCosmosServer, type CosmosTestServer } from '../helpers/cosmosServer.ts';
-import { StaticTokenCredential, recordingRetry } from '../helpers/simTenantHarness.ts';
 import { fakeClock } from '../helpers/fakeTenant.ts';
+import { syncScenario } from '../helpers/syncScenario.ts';
 
 let cosmos: CosmosTestServer;
 let store: IndexStore;
@@ -34,23 +28,8 @@ beforeAll(async () => {
   scenario = await loadScenario(CONTOSO_PATH);
   cosmos = await startCosmosServer();
   ({ store } = await createTestIndexStore(cosmos));
-  const sim = await startSimTenant(scenario, { pageSize: 50 });
-  try {
-    const credential = new StaticTokenCredential();
-    const arm = { endpoint: sim.armUrl, ca: sim.ca, requestTimeoutMs: 5_000 };
-    const collect = unitCollectors({
-      tenantId: scenario.tenantId,
-      credential,
-      azureRbac: createAzureRbacClients(credential, arm),
-      aksClusters: createAksClustersClients(credential, arm),
-      entra: createEntraClients(credential, { baseUrl: sim.graphUrl, ca: sim.ca, requestTimeoutMs: 5_000 }),
-      retry: recordingRetry(3),
-    });
-    const summary = await runSync({ store, collect, ...fakeClock('2026-11-29T08:00:00.000Z'), concurrency: 4 });
-    expect(summary.errors).toEqual([]);
-  } finally {
-    await sim.close();
-  }
+  const summary = await syncScenario(scenario, { store, ...fakeClock('2026-11-29T08:00:00.000Z') });
+  expect(summary.errors).toEqual([]);
   const out = await exportScenarioFiles(scenario, await mkdtemp(join(tmpdir(), 'aks-access-findings-store-')));
   offline = (await offlineFindings({ azureFiles: [out.azure], fromFiles: out.clusters.map((c) => `${c.name}=${c.dir}`) })).findings;
 }, 120_000);
