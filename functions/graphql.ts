@@ -13,8 +13,8 @@ export const graphql: HttpFunctionOptions = {
   methods: ['GET', 'POST'],
   authLevel: 'anonymous',
   handler: functionsHandler(() => {
-    const { api } = composition();
-    yoga ??= createYoga({ queries: api.queries, authenticate: api.authenticate, graphiql: api.localMode });
+    const { api, reports } = composition();
+    yoga ??= createYoga({ queries: api.queries, reports: reports.store, authenticate: api.authenticate, graphiql: api.localMode });
     return yoga;
   }),
 };

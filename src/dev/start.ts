@@ -223,6 +223,7 @@ async function main(argv: readonly string[]): Promise<number> {
     });
     const yoga = createYoga({
       queries,
+      reports,
       authenticate,
       graphiql: true,
       log: (line) => {

@@ -1,5 +1,9 @@
 import type { AccessQueries } from '../AccessQueries.ts';
 import type { Caller } from '../auth/Caller.ts';
+import type { ReportStore } from '../../reports/ReportStore.ts';
+
+/** What the API reads of the report store. */
+export type ReportReader = Pick<ReportStore, 'readLatest' | 'readReport' | 'listSummaries'>;
 
 /** What a host passes with each request (yoga's server context). */
 export interface GraphqlServerContext {
@@ -12,6 +16,8 @@ export interface GraphqlServerContext {
 /** What every resolver gets. */
 export interface GraphqlContext {
   readonly queries: AccessQueries;
+  /** Stored compliance reports (Query.reports, Query.report); absent where the host keeps none. */
+  readonly reports?: ReportReader;
   readonly caller: Caller;
   readonly requestId: string;
 }

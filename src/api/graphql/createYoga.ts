@@ -18,6 +18,8 @@ import { indexStatus } from './resolvers/indexStatus.ts';
 import { accessChanges } from './resolvers/accessChanges.ts';
 import { typeResolvers } from './resolvers/typeResolvers.ts';
 import { findings, findingTypeResolvers } from './resolvers/findings.ts';
+import { report, reports, reportTypeResolvers } from './resolvers/reports.ts';
+import type { ReportReader } from './GraphqlContext.ts';
 
 /** Where the Functions host serves the `graphql` route (under its `api` prefix); src/dev serves the same path. */
 export const GRAPHQL_ENDPOINT = '/api/graphql';
@@ -25,6 +27,8 @@ export const GRAPHQL_ENDPOINT = '/api/graphql';
 export interface GraphqlDeps {
   /** The query layer: one per process (its per-generation model cache is what makes answers fast). */
   readonly queries: AccessQueries;
+  /** Stored compliance reports for Query.reports and Query.report (absent: they answer NOT_INDEXED, saying so). */
+  readonly reports?: ReportReader;
   readonly authenticate: Authenticate;
   /** GraphiQL on GET: local mode only. */
   readonly graphiql?: boolean;
@@ -37,7 +41,13 @@ export interface GraphqlDeps {
 }
 
 /** The user context yoga builds per request; the plugins add `caller` and `requestId` to make a GraphqlContext. */
-export type GraphqlServer = YogaServerInstance<GraphqlServerContext, { readonly queries: AccessQueries }>;
+export type GraphqlServer = YogaServerInstance<GraphqlServerContext, UserContext>;
+
+/** What every request's context starts with (the plugins add the caller and the request id). */
+interface UserContext {
+  readonly queries: AccessQueries;
+  readonly reports?: ReportReader;
+}
 
 /**
  * The GraphQL API: schema-first (schema/*.graphql), one resolver per Query field, cross-cutting concerns as
@@ -50,15 +60,16 @@ export function createYoga(deps: GraphqlDeps): GraphqlServer {
   const schema = createSchema<GraphqlContext>({
     typeDefs: loadSchemaSource(),
     resolvers: {
-      Query: { whoCan, can, accessOf, clusters, principal, principals, indexStatus, findings, accessChanges },
+      Query: { whoCan, can, accessOf, clusters, principal, principals, indexStatus, findings, accessChanges, reports, report },
       ...typeResolvers,
       ...findingTypeResolvers,
+      ...reportTypeResolvers,
     },
   });
-  return createYogaServer<GraphqlServerContext, { readonly queries: AccessQueries }>({
+  return createYogaServer<GraphqlServerContext, UserContext>({
     schema,
     graphqlEndpoint: deps.endpoint ?? GRAPHQL_ENDPOINT,
-    context: () => ({ queries: deps.queries }),
+    context: (): UserContext => ({ queries: deps.queries, ...(deps.reports === undefined ? {} : { reports: deps.reports }) }),
     graphiql: deps.graphiql === true ? { title: 'aks-access', defaultQuery: GRAPHIQL_EXAMPLE } : false,
     landingPage: false,
     // Masking is done by useErrorMasking (which knows the request id); yoga's own would log without it.

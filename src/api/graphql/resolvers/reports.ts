@@ -1,0 +1,39 @@
+import type { ComplianceReport, ReportSummary } from '../../../reports/ComplianceReport.ts';
+import { renderReport, type ReportFormat } from '../../../reports/render/renderReport.ts';
+import { QueryError } from '../../QueryError.ts';
+import type { GraphqlContext } from '../GraphqlContext.ts';
+
+const REPORT_ID = /^\d{8}T\d{6}Z$/;
+const FORMATS: Readonly<Record<string, ReportFormat>> = { JSON: 'json', CSV: 'csv', MD: 'md', HTML: 'html' };
+
+function readerOf(context: GraphqlContext): NonNullable<GraphqlContext['reports']> {
+  if (context.reports === undefined) throw new QueryError('NOT_INDEXED', 'compliance reports are not configured on this host');
+  return context.reports;
+}
+
+/** Query.reports: the latest summaries, newest first. */
+export async function reports(_parent: unknown, args: { readonly first?: number | null }, context: GraphqlContext): Promise<ReportSummary[]> {
+  return readerOf(context).listSummaries(args.first ?? 30);
+}
+
+/** Query.report: the latest stored report, or one by id; null when there is none. */
+export async function report(_parent: unknown, args: { readonly id?: string | null }, context: GraphqlContext): Promise<ComplianceReport | null> {
+  const reader = readerOf(context);
+  if (args.id === undefined || args.id === null) return (await reader.readLatest()) ?? null;
+  if (!REPORT_ID.test(args.id)) throw new QueryError('BAD_REQUEST', `report id "${args.id}" is not a report id: expected the generation time, e.g. 20261129T060000Z`);
+  return (await reader.readReport(args.id)) ?? null;
+}
+
+/** byKind from the summary's `kind:rule` counts; document renders the report. */
+export const reportTypeResolvers = {
+  ReportSummary: {
+    byKind: (summary: ReportSummary) =>
+      Object.entries(summary.byRule).map(([key, count]) => {
+        const at = key.indexOf(':');
+        return { kind: at < 0 ? key : key.slice(0, at), rule: at < 0 ? '' : key.slice(at + 1), count };
+      }),
+  },
+  ComplianceReport: {
+    document: (r: ComplianceReport, args: { readonly format: string }) => renderReport(r, FORMATS[args.format] ?? 'json'),
+  },
+};
