@@ -10,18 +10,13 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { loadScenario } from '../../src/sim/scenario/scenarioFile.ts';
 import type { TenantScenario } from '../../src/sim/scenario/TenantScenario.ts';
-import { startSimTenant } from '../../src/sim/startSimTenant.ts';
-import { createAzureRbacClients } from '../../src/collectors/azure-rbac/clients.ts';
-import { createAksClustersClients } from '../../src/collectors/aks-clusters/clients.ts';
-import { createEntraClients } from '../../src/collectors/entra/clients.ts';
 import type { IndexStore } from '../../src/store/IndexStore.ts';
-import { unitCollectors } from '../../src/sync/unitCollectors.ts';
-import { runSync, type SyncSummary } from '../../src/sync/runSync.ts';
+import type { SyncSummary } from '../../src/sync/runSync.ts';
+import { syncScenario } from '../helpers/syncScenario.ts';
 import { webhookNotifier } from '../../src/notify/riskyGrantNotifier.ts';
 import type { AccessChangesRecorded } from '../../src/notify/recordAccessChanges.ts';
 import { AccessQueries } from '../../src/api/AccessQueries.ts';
 import { createTestIndexStore, startCosmosServer, type CosmosTestServer } from '../helpers/cosmosServer.ts';
-import { StaticTokenCredential, recordingRetry } from '../helpers/simTenantHarness.ts';
 import { fakeClock } from '../helpers/fakeTenant.ts';
 import { HEIDI_ADMIN } from '../helpers/contosoChanges.ts';
 
@@ -37,24 +32,9 @@ const clock = fakeClock('2026-11-28T08:00:00.000Z');
 let run1: SyncSummary;
 let run2: SyncSummary;
 
-async function syncAgainst(scenario: TenantScenario): Promise<SyncSummary> {
-  const sim = await startSimTenant(scenario, { pageSize: 50 });
-  try {
-    const credential = new StaticTokenCredential();
-    const arm = { endpoint: sim.armUrl, ca: sim.ca, requestTimeoutMs: 5_000 };
-    const collect = unitCollectors({
-      tenantId: scenario.tenantId,
-      credential,
-      azureRbac: createAzureRbacClients(credential, arm),
-      aksClusters: createAksClustersClients(credential, arm),
-      entra: createEntraClients(credential, { baseUrl: sim.graphUrl, ca: sim.ca, requestTimeoutMs: 5_000 }),
-      retry: recordingRetry(3),
-    });
-    const notifier = webhookNotifier({ url: webhookUrl, kind: 'slack', backoffMs: 10, timeoutMs: 5_000 });
-    return await runSync({ store, collect, ...clock, concurrency: 4, notifier });
-  } finally {
-    await sim.close();
-  }
+function syncAgainst(scenario: TenantScenario): Promise<SyncSummary> {
+  const notifier = webhookNotifier({ url: webhookUrl, kind: 'slack', backoffMs: 10, timeoutMs: 5_000 });
+  return syncScenario(scenario, { store, ...clock, notifier });
 }
 
 beforeAll(async () => {
