@@ -8,7 +8,7 @@ import { whoCanAcross, whoCanAcrossAnyNamespace, type CrossPlaneSubject } from '
 import { MASTERS, serviceAccountUsername } from '../k8s/identity.ts';
 import type { EscalationEvidence, EscalationFinding, EscalationStep, EscalationTarget, EscalationTechnique } from './EscalationFinding.ts';
 import { meansText, pathStep } from './escalationEvidence.ts';
-import { isBaselinePath, isBaselineSubject, subjectOf } from './riskyAccess.ts';
+import { isBaselinePath, isBaselineSubject, subjectOf, WORKLOADS } from './riskyAccess.ts';
 import type { FindingSeverity } from './clusterIdentityFindings.ts';
 
 /*
@@ -60,16 +60,6 @@ const rq = (verb: string, resource: string, more: Partial<Omit<ResourceRequest, 
 /** Only a rule with `*` verbs, resources and API groups (or a wildcard data action) allows this: cluster-admin. */
 const CLUSTER_ADMIN_PROBE = rq('aks-access-probe', 'aks-access-probes', { apiGroup: 'probe.aks-access.invalid' });
 
-/** Workload controllers whose pod template names a service account (create, or change the template). */
-const WORKLOADS: readonly [string, string][] = [
-  ['apps', 'deployments'],
-  ['apps', 'daemonsets'],
-  ['apps', 'statefulsets'],
-  ['apps', 'replicasets'],
-  ['batch', 'jobs'],
-  ['batch', 'cronjobs'],
-  ['', 'replicationcontrollers'],
-];
 
 const PRIVILEGED_AZURE_ROLES = new Set(['owner', 'contributor', 'user access administrator', 'role based access control administrator']);
 
@@ -431,6 +421,8 @@ function bindEscalateChains(ctx: ClusterContext): EscalationFinding[] {
   const out: EscalationFinding[] = [];
   const found = new Set<string>();
   const roleStep: EscalationStep = { plane: 'kubernetes', action: 'hold cluster-admin', evidence: [{ type: 'kubernetes-role', ref: 'ClusterRole cluster-admin', text: 'ClusterRole cluster-admin: every verb on every resource' }] };
+  const toClusterAdmin = (subject: CrossPlaneSubject, conditional: boolean, steps: EscalationStep[], summary: string, remediation: string) =>
+    finding(ctx, 'bind-escalate', 'cluster-admin', subject, { permission: 'cluster-admin', scope: ctx.cluster.id, conditional, steps, summary, remediation: { description: remediation } });
   // bind is checked on the role named by the new binding's roleRef, in the binding's namespace ("" for ClusterRoleBindings).
   const bindAdmin = holders(ctx, [{ request: rq('bind', 'clusterroles', { apiGroup: RBAC, name: 'cluster-admin' }), means: 'bind ClusterRole cluster-admin' }]);
   const createCrb = holders(ctx, [{ request: rq('create', 'clusterrolebindings', { apiGroup: RBAC }), means: 'create clusterrolebindings' }]);
@@ -439,18 +431,17 @@ function bindEscalateChains(ctx: ClusterContext): EscalationFinding[] {
     if (create === undefined || !startable(ctx, bind)) continue;
     found.add(k);
     out.push(
-      finding(ctx, 'bind-escalate', 'cluster-admin', bind.subject, {
-        permission: 'cluster-admin',
-        scope: ctx.cluster.id,
-        conditional: bind.conditional || create.conditional,
-        steps: [
+      toClusterAdmin(
+        bind.subject,
+        bind.conditional || create.conditional,
+        [
           pathStep('bind ClusterRole cluster-admin (the bind check passes without holding its permissions)', bind.paths, ctx.cluster, ctx.nameOf),
           pathStep('create a ClusterRoleBinding of cluster-admin to itself', create.paths, ctx.cluster, ctx.nameOf),
           roleStep,
         ],
-        summary: `${subjectWords(bind.subject)} can bind cluster-admin and create ClusterRoleBindings: it can make itself cluster-admin`,
-        remediation: { description: 'Remove bind on clusterroles (or restrict its resourceNames to harmless roles), or remove create on clusterrolebindings' },
-      }),
+        `${subjectWords(bind.subject)} can bind cluster-admin and create ClusterRoleBindings: it can make itself cluster-admin`,
+        'Remove bind on clusterroles (or restrict its resourceNames to harmless roles), or remove create on clusterrolebindings',
+      ),
     );
   }
   // escalate lets a role be written with rules its author does not hold; editing a ClusterRole the subject is
@@ -467,18 +458,17 @@ function bindEscalateChains(ctx: ClusterContext): EscalationFinding[] {
     if (own?.kind !== 'rbac') continue;
     found.add(k);
     out.push(
-      finding(ctx, 'bind-escalate', 'cluster-admin', esc.subject, {
-        permission: 'cluster-admin',
-        scope: ctx.cluster.id,
-        conditional: esc.conditional || upd.conditional,
-        steps: [
+      toClusterAdmin(
+        esc.subject,
+        esc.conditional || upd.conditional,
+        [
           pathStep('escalate on clusterroles: write rules it does not hold', esc.paths, ctx.cluster, ctx.nameOf),
           pathStep(`${meansText(upd.means)}: add "*" rules to ClusterRole ${own.role.name}`, upd.paths, ctx.cluster, ctx.nameOf),
           pathStep(`ClusterRole ${own.role.name} is bound to it cluster-wide: cluster-admin`, [own], ctx.cluster, ctx.nameOf),
         ],
-        summary: `${subjectWords(esc.subject)} can escalate and edit ClusterRole ${own.role.name}, which is bound to it: it can make itself cluster-admin`,
-        remediation: { description: 'Remove escalate on clusterroles (only the RBAC managers need it), or remove update/patch on clusterroles' },
-      }),
+        `${subjectWords(esc.subject)} can escalate and edit ClusterRole ${own.role.name}, which is bound to it: it can make itself cluster-admin`,
+        'Remove escalate on clusterroles (only the RBAC managers need it), or remove update/patch on clusterroles',
+      ),
     );
   }
   // In one namespace: bind cluster-admin there + create RoleBindings there → every permission of the namespace, secrets included.
@@ -520,6 +510,7 @@ function intersect(a: ReadonlySet<string>, b: ReadonlySet<string>): Set<string> 
 function entryHolders(ctx: ClusterContext, namespace: string, name: string): Map<string, Holding> {
   const pods = cached(ctx, `pods\0${namespace}`, () => [
     { request: rq('create', 'pods', { namespace }), means: 'create pods' },
+    // Workload controllers run pods as the service account their template names: creating one, or changing its template.
     ...WORKLOADS.flatMap(([apiGroup, resource]) => ['create', 'update', 'patch'].map((verb) => ({ request: rq(verb, resource, { apiGroup, namespace }), means: `${verb} ${resource}` }))),
   ]);
   const token = cached(ctx, `token\0${namespace}\0${name}`, () => [{ request: rq('create', 'serviceaccounts', { subresource: 'token', name, namespace }), means: `create serviceaccounts/token for ${name}` }]);

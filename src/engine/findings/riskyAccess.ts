@@ -74,7 +74,8 @@ const rq = (verb: string, resource: string, more: Partial<Omit<ResourceRequest, 
 const anyNs = (request: ResourceRequest) => ({ request, anyNamespace: true });
 const fixed = (request: ResourceRequest) => ({ request, anyNamespace: false });
 const RBAC = 'rbac.authorization.k8s.io';
-const WORKLOADS: readonly [string, string][] = [
+/** Workload controllers (API group, resource): their pod templates run pods as any service account of the namespace. */
+export const WORKLOADS: readonly [string, string][] = [
   ['apps', 'deployments'],
   ['apps', 'daemonsets'],
   ['apps', 'statefulsets'],
