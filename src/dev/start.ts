@@ -27,6 +27,8 @@ import { createAzureRbacClients } from '../collectors/azure-rbac/clients.ts';
 import { createAksClustersClients } from '../collectors/aks-clusters/clients.ts';
 import { createEntraClients } from '../collectors/entra/clients.ts';
 import { AccessQueries } from '../api/AccessQueries.ts';
+import { suppressionsSetting, SUPPRESSIONS_VARIABLE } from '../config/suppressionsSetting.ts';
+import { suppressionsSource } from '../config/loadSuppressions.ts';
 import { createAuthenticate } from '../api/auth/createAuthenticate.ts';
 import { createRestHandler } from '../api/rest/createRestHandler.ts';
 import { createYoga } from '../api/graphql/createYoga.ts';
@@ -134,6 +136,13 @@ async function main(argv: readonly string[]): Promise<number> {
     out(USAGE);
     return 0;
   }
+  // AKS_ACCESS_SUPPRESSIONS as in Azure (a file or inline JSON): the API's findings and the reports apply it.
+  const problems: string[] = [];
+  const queryOptions = { suppressions: suppressionsSource(suppressionsSetting(process.env[SUPPRESSIONS_VARIABLE], problems)) };
+  if (problems.length > 0) {
+    err(`error: ${problems.join('\n')}\n`);
+    return 2;
+  }
 
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {
@@ -193,7 +202,7 @@ async function main(argv: readonly string[]): Promise<number> {
       syncs++;
       // A compliance report after every sync (in Azure the report timer writes one a day): GET /api/v1/report serves the latest.
       try {
-        await runReport({ sources: reportSources(new AccessQueries(store)), store: reports, now: () => new Date() });
+        await runReport({ sources: reportSources(new AccessQueries(store, queryOptions)), store: reports, now: () => new Date() });
       } catch (error) {
         out(`report failed: ${error instanceof Error ? error.message : String(error)}\n`);
       }
@@ -209,7 +218,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
 
     // Bind before the first sync: a port already in use fails in a second, not after a sync.
-    const queries = new AccessQueries(store);
+    const queries = new AccessQueries(store, queryOptions);
     const authenticate = createAuthenticate({ localMode: true });
     // A line per request with -v; errors always (each with its request id).
     const verbose = options.verbose;
