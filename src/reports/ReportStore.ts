@@ -10,3 +10,6 @@ export interface ReportStore {
   readLatest(): Promise<ComplianceReport | undefined>;
   readReport(id: string): Promise<ComplianceReport | undefined>;
 }
+
+/** What the API reads of the report store (REST GET /report, GraphQL reports/report). */
+export type ReportReader = Pick<ReportStore, 'readLatest' | 'readReport' | 'listSummaries'>;

@@ -1,9 +1,6 @@
 import type { AccessQueries } from '../AccessQueries.ts';
 import type { Caller } from '../auth/Caller.ts';
-import type { ReportStore } from '../../reports/ReportStore.ts';
-
-/** What the API reads of the report store. */
-export type ReportReader = Pick<ReportStore, 'readLatest' | 'readReport' | 'listSummaries'>;
+import type { ReportReader } from '../../reports/ReportStore.ts';
 
 /** What a host passes with each request (yoga's server context). */
 export interface GraphqlServerContext {

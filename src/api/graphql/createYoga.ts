@@ -19,7 +19,7 @@ import { accessChanges } from './resolvers/accessChanges.ts';
 import { typeResolvers } from './resolvers/typeResolvers.ts';
 import { findings, findingTypeResolvers } from './resolvers/findings.ts';
 import { report, reports, reportTypeResolvers } from './resolvers/reports.ts';
-import type { ReportReader } from './GraphqlContext.ts';
+import type { ReportReader } from '../../reports/ReportStore.ts';
 
 /** Where the Functions host serves the `graphql` route (under its `api` prefix); src/dev serves the same path. */
 export const GRAPHQL_ENDPOINT = '/api/graphql';

@@ -11,7 +11,7 @@ import { FORMATS } from './negotiate.ts';
 import { ParameterError, type ParameterSpec, type Parameters } from './parameters.ts';
 import { accessView, canView, clustersView, statusView, whoCanView, type ViewOptions } from './chatViews.ts';
 import type { ChatView } from './render/ChatView.ts';
-import type { ReportStore } from '../../reports/ReportStore.ts';
+import type { ReportReader } from '../../reports/ReportStore.ts';
 import { reportEndpoint } from './reportEndpoint.ts';
 import { changesEndpoint } from './changesEndpoint.ts';
 import { findingsEndpoint } from './findingsEndpoint.ts';
@@ -32,8 +32,7 @@ export interface EndpointContext {
   readonly reports?: ReportReader;
 }
 
-/** What the report endpoint reads of the report store. */
-export type ReportReader = Pick<ReportStore, 'readLatest' | 'readReport' | 'listSummaries'>;
+export type { ReportReader };
 
 /**
  * An endpoint that answers a document in formats of its own (the compliance report: csv, md, html) instead of
