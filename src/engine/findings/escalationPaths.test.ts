@@ -113,6 +113,16 @@ describe('Kubernetes chains: found and near misses', () => {
     expect(chainsOf(rules, ns)).toEqual(expected);
   });
 
+  it('a binding to group system:serviceaccounts:NS: a pod under any account of NS holds it', () => {
+    const objects = (ns: string) =>
+      rbacObjects(...BASE, clusterRoleBinding('ops-accounts-admin', 'cluster-admin', [groupSubject('system:serviceaccounts:team')]), clusterRole('r', [rule(['create'], [''], ['pods'])]), roleBinding(ns, 'b', { kind: 'ClusterRole', name: 'r' }, [userSubject('u')]));
+    const of = (ns: string) => escalationFindings(world({ clusters: [C], kubernetes: [[C, objects(ns)]] })).findings.filter((f) => f.subject.name === 'u');
+    const [f] = of('team');
+    expect(f).toMatchObject({ technique: 'service-account-pivot', target: 'cluster-admin' });
+    expect(f?.steps[1]?.evidence.map((e) => e.ref)).toEqual(['ClusterRoleBinding ops-accounts-admin']);
+    expect(of('empty')).toEqual([]);
+  });
+
   it('a service account the inventory does not list cannot be run as (only when an inventory is given)', () => {
     const objects = rbacObjects(...BASE, clusterRoleBinding('ghost', 'cluster-admin', [saSubject('ghosts', 'ghost')]), roleBinding('ghosts', 'b', { kind: 'ClusterRole', name: 'r' }, [userSubject('u')]), clusterRole('r', [rule(['create'], [''], ['pods'])]));
     const model = world({ clusters: [C], kubernetes: [[C, objects]] });

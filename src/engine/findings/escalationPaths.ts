@@ -525,19 +525,35 @@ function serviceAccountExists(ctx: ClusterContext, namespace: string, name: stri
   return ctx.serviceAccounts === undefined || name === 'default' || ctx.serviceAccounts.has(`${namespace}/${name}`);
 }
 
+const SERVICE_ACCOUNTS_OF = 'system:serviceaccounts:';
+
+/**
+ * The service account a pod can run as to hold what `h` holds: the account itself, or — for a binding to group
+ * system:serviceaccounts:NS, which every service-account token of NS carries — the `default` account of NS.
+ */
+function accountOf(h: Holding): { namespace: string; name: string; who: string } | undefined {
+  const s = h.subject;
+  if (s.kind === 'ServiceAccount' && s.namespace !== undefined && s.namespace !== '') return { namespace: s.namespace, name: s.name, who: `service account ${s.namespace}/${s.name}` };
+  if (s.kind === 'Group' && s.name.startsWith(SERVICE_ACCOUNTS_OF) && s.name.length > SERVICE_ACCOUNTS_OF.length) {
+    const namespace = s.name.slice(SERVICE_ACCOUNTS_OF.length);
+    return { namespace, name: 'default', who: `service account ${namespace}/default (every account of ${namespace} is in group ${s.name})` };
+  }
+  return undefined;
+}
+
 function serviceAccountChains(ctx: ClusterContext): EscalationFinding[] {
   const targets: { sa: Holding; target: 'cluster-admin' | 'secret-read' }[] = [];
-  for (const h of ctx.admins.values()) if (h.subject.kind === 'ServiceAccount') targets.push({ sa: h, target: 'cluster-admin' });
-  for (const h of ctx.secretReaders.values()) if (h.subject.kind === 'ServiceAccount' && !ctx.admins.has(keyOf(h.subject))) targets.push({ sa: h, target: 'secret-read' });
+  for (const h of ctx.admins.values()) targets.push({ sa: h, target: 'cluster-admin' });
+  for (const h of ctx.secretReaders.values()) if (!ctx.admins.has(keyOf(h.subject))) targets.push({ sa: h, target: 'secret-read' });
   const out: EscalationFinding[] = [];
   const done = new Set<string>();
   for (const { sa, target } of targets) {
-    const namespace = sa.subject.namespace ?? '';
-    const name = sa.subject.name;
-    if (namespace === '' || !serviceAccountExists(ctx, namespace, name)) continue;
-    const who = `service account ${namespace}/${name}`;
+    const account = accountOf(sa);
+    if (account === undefined || !serviceAccountExists(ctx, account.namespace, account.name)) continue;
+    const { namespace, name, who } = account;
     for (const [k, h] of entryHolders(ctx, namespace, name)) {
-      if (k === keyOf(sa.subject) || !startable(ctx, h)) continue;
+      // Accounts that already hold it: the target itself, or (group targets) any account of the namespace.
+      if (k === keyOf(sa.subject) || (sa.subject.kind === 'Group' && h.subject.kind === 'ServiceAccount' && h.subject.namespace === namespace) || !startable(ctx, h)) continue;
       if (target === 'secret-read' && covers(secretNamespaces(ctx, h.subject), sa.namespaces)) continue;
       // One chain per subject and target: the first service account found is enough to cut.
       const once = `${k}\0${target}`;
