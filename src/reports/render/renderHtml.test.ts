@@ -72,6 +72,12 @@ describe('SVG charts', () => {
     expect(heights[2]).toBe(0);
   });
 
+  it('labels the value axis with whole counts only: 0 and 5 for a maximum of 5, 0, 5 and 10 for 10', () => {
+    const ticks = (svg: string) => [...svg.matchAll(/text-anchor="end" fill="#868e96">([^<]+)</g)].map((m) => m[1]);
+    expect(ticks(severityBarChart({ critical: 5, high: 3, medium: 0, low: 0 }))).toEqual(['0', '5']);
+    expect(ticks(severityBarChart({ critical: 7, high: 3, medium: 0, low: 0 }))).toEqual(['0', '5', '10']);
+  });
+
   it('stacks a cluster bar by severity and shows a clean cluster with 0 and no coloured segment', () => {
     const svg = clusterBarChart([
       { clusterId: 'a', name: 'a', total: 3, bySeverity: { critical: 1, high: 2, medium: 0, low: 0 } },

@@ -22,7 +22,7 @@ h2 { font-size: 18px; margin: 28px 0 10px; border-bottom: 1px solid #dee2e6; pad
 .card { background: #fff; border: 1px solid #dee2e6; border-radius: 6px; padding: 10px 16px; min-width: 120px; }
 .card .n { font-size: 26px; font-weight: 700; }
 .card .l { color: #6c757d; font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
-.charts { display: flex; flex-wrap: wrap; gap: 16px; }
+.charts { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
 .panel { background: #fff; border: 1px solid #dee2e6; border-radius: 6px; padding: 12px; }
 .panel h3 { margin: 0 0 8px; font-size: 14px; }
 table { border-collapse: collapse; background: #fff; width: 100%; font-size: 13px; }

@@ -31,10 +31,10 @@ function svgOpen(width: number, height: number, label: string, className: string
   return `<svg xmlns="http://www.w3.org/2000/svg" class="chart ${className}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(label)}" ${FONT}><title>${escapeXml(label)}</title>`;
 }
 
-/** A value axis from 0 to max over plotH pixels below top: the y of a value, and grid lines at 0, half and max. */
+/** A value axis from 0 to max over plotH pixels below top: the y of a value, and grid lines at 0, half (when a whole count) and max. */
 function valueAxis(top: number, plotH: number, max: number, left: number, right: number): { readonly yAt: (v: number) => number; readonly grid: string } {
   const yAt = (v: number) => r1(top + plotH - (v / max) * plotH);
-  const grid = [0, max / 2, max].map((tick) => `<line x1="${left}" y1="${yAt(tick)}" x2="${right}" y2="${yAt(tick)}" stroke="${GRID}"/><text x="${left - 6}" y="${r1(yAt(tick) + 4)}" text-anchor="end" fill="${AXIS}">${r1(tick)}</text>`);
+  const grid = [0, max / 2, max].filter((tick) => Number.isInteger(tick)).map((tick) => `<line x1="${left}" y1="${yAt(tick)}" x2="${right}" y2="${yAt(tick)}" stroke="${GRID}"/><text x="${left - 6}" y="${r1(yAt(tick) + 4)}" text-anchor="end" fill="${AXIS}">${r1(tick)}</text>`);
   return { yAt, grid: grid.join('') };
 }
 
