@@ -38,6 +38,7 @@ describe('AccessQueries.findings', () => {
   it.each<[string, Parameters<AccessQueries['findings']>[0], (f: Finding) => boolean]>([
     ['one cluster by name', { clusters: ['aks-dev-weu'] }, (f) => f.clusterName === 'aks-dev-weu'],
     ['a category', { kinds: ['cluster-identity'] }, (f) => f.kind === 'missing-cluster-identity-permission' || f.kind === 'over-privileged-cluster-identity'],
+    ['a finding kind, and a category beside it', { kinds: ['Missing-Cluster-Identity-Permission', 'escalation'] }, (f) => f.kind === 'missing-cluster-identity-permission' || f.kind === 'escalation-path'],
     ['a severity, case aside', { severities: ['CRITICAL', 'low'] }, (f) => f.severity === 'critical' || f.severity === 'low'],
     ['all together', { clusters: ['aks-prod-weu'], kinds: ['risky'], severities: ['high'] }, (f) => f.clusterName === 'aks-prod-weu' && f.kind === 'risky-access' && f.severity === 'high'],
   ])('filters: %s — exactly the matching findings', async (_name, query, wanted) => {
@@ -75,7 +76,7 @@ describe('AccessQueries.findings', () => {
 
   it('bad filters and unknown clusters are coded errors naming what is allowed', async () => {
     const queries = new AccessQueries(store);
-    await expect(queries.findings({ kinds: ['riskey'] })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'unknown finding kind "riskey": use cluster-identity, risky or escalation' });
+    await expect(queries.findings({ kinds: ['riskey'] })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'unknown finding kind "riskey": use cluster-identity, risky, escalation, missing-cluster-identity-permission, over-privileged-cluster-identity, risky-access, escalation-path' });
     await expect(queries.findings({ severities: ['urgent'] })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'unknown severity "urgent": use critical, high, medium, low' });
     await expect(queries.findings({ clusters: ['aks-nope'] })).rejects.toMatchObject({ code: 'UNKNOWN_CLUSTER' });
   });

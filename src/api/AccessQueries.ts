@@ -11,7 +11,7 @@ import { rulesAcross, type RulesAcross } from '../engine/access/rulesAcross.ts';
 import { entraIdentity, kubernetesIdentity, type PrincipalIdentity } from '../engine/access/principalIdentity.ts';
 import { impersonatedUser } from '../engine/k8s/identity.ts';
 import type { ClusterFindings } from '../engine/findings/findingsForCluster.ts';
-import { FINDING_SEVERITIES, findingCategory, isFindingCategory, type Finding, type FindingCategory } from '../engine/findings/Finding.ts';
+import { FINDING_SEVERITIES, KIND_FILTER_VALUES, kindFilterCategory, matchesKindFilter, type Finding } from '../engine/findings/Finding.ts';
 import type { FindingSeverity } from '../engine/findings/clusterIdentityFindings.ts';
 import { applySuppressions, type ExpiredSuppression, type ParsedSuppression, type SuppressedFinding } from '../engine/findings/suppressions.ts';
 import { QueryError } from './QueryError.ts';
@@ -51,7 +51,7 @@ interface CachedCluster {
 export interface FindingsQuery {
   /** Cluster names or ARM ids (default: every cluster). */
   readonly clusters?: readonly string[];
-  /** Categories: cluster-identity, risky, escalation (default: all). */
+  /** Categories (cluster-identity, risky, escalation) or finding kinds (risky-access, …); default all. */
   readonly kinds?: readonly string[];
   readonly severities?: readonly string[];
   /** List the suppressed findings with their acceptance (they are always counted). */
@@ -267,10 +267,9 @@ export class AccessQueries {
    * severity, with the suppressions in force moved aside and the expired ones reported.
    */
   async findings(query: FindingsQuery = {}): Promise<FindingsAnswer> {
-    const kinds: FindingCategory[] = [];
-    for (const k of query.kinds ?? []) {
-      if (!isFindingCategory(k)) throw new QueryError('BAD_REQUEST', `unknown finding kind "${k}": use cluster-identity, risky or escalation`);
-      kinds.push(k);
+    const kinds = query.kinds ?? [];
+    for (const k of kinds) {
+      if (kindFilterCategory(k) === undefined) throw new QueryError('BAD_REQUEST', `unknown finding kind "${k}": use ${KIND_FILTER_VALUES.join(', ')}`);
     }
     const severities: FindingSeverity[] = [];
     for (const s of query.severities ?? []) {
@@ -289,7 +288,7 @@ export class AccessQueries {
       all.push(...m.findings.findings);
       warnings.push(...m.findings.warnings);
     }
-    const selected = all.filter((f) => (kinds.length === 0 || kinds.includes(findingCategory(f))) && (severities.length === 0 || severities.includes(f.severity)));
+    const selected = all.filter((f) => (kinds.length === 0 || kinds.some((k) => matchesKindFilter(f, k))) && (severities.length === 0 || severities.includes(f.severity)));
     const applied = applySuppressions(selected, loaded.suppressions, this.now());
     return {
       clusters,

@@ -50,6 +50,7 @@ describe('aks-access findings --api', () => {
     ['every finding', []],
     ['cluster-identity on aks-prod-weu', ['--kind', 'cluster-identity', '--cluster', 'aks-prod-weu']],
     ['risky, high only', ['--kind', 'risky', '--severity', 'high']],
+    ['a finding kind', ['--kind', 'escalation-path,missing-cluster-identity-permission']],
   ])('%s: the same JSON as offline over the exported tenant', async (_name, filters) => {
     const [remote, offline] = await Promise.all([cli('findings', '--api', host.url, ...filters, '-o', 'json'), cli('findings', ...offlineArgs, ...filters, '-o', 'json')]);
     expect(remote.code, remote.stderr).toBe(0);

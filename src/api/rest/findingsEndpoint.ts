@@ -1,4 +1,4 @@
-import { FINDING_CATEGORIES, FINDING_SEVERITIES } from '../../engine/findings/Finding.ts';
+import { FINDING_CATEGORIES, FINDING_KINDS, FINDING_SEVERITIES, KIND_FILTER_VALUES } from '../../engine/findings/Finding.ts';
 import { findingRow } from '../../reports/findingRow.ts';
 import type { FindingsAnswer } from '../AccessQueries.ts';
 import type { Endpoint } from './endpoints.ts';
@@ -41,7 +41,7 @@ export const findingsEndpoint: Endpoint = {
   pathParameters: [],
   parameters: [
     CLUSTER,
-    { name: 'kind', type: 'list', description: `Finding categories (repeat, or separate with commas): ${FINDING_CATEGORIES.join(', ')}; default all.`, expected: FINDING_CATEGORIES.join(', '), example: 'cluster-identity' },
+    { name: 'kind', type: 'list', description: `Finding categories (${FINDING_CATEGORIES.join(', ')}) or finding kinds (${FINDING_KINDS.join(', ')}); repeat, or separate with commas; default all.`, expected: KIND_FILTER_VALUES.join(', '), example: 'cluster-identity' },
     { name: 'severity', type: 'list', description: `Severities (repeat, or separate with commas): ${FINDING_SEVERITIES.join(', ')}; default all.`, expected: FINDING_SEVERITIES.join(', '), example: 'critical,high' },
     { name: 'includeSuppressed', type: 'boolean', description: 'List the suppressed findings (always counted) with their suppression.', expected: 'true or false' },
   ],

@@ -1,10 +1,11 @@
-import { FINDING_CATEGORIES, FINDING_SEVERITIES, isFindingCategory, type FindingCategory } from '../../engine/findings/Finding.ts';
+import { FINDING_CATEGORIES, FINDING_SEVERITIES, KIND_FILTER_VALUES, kindFilterCategory, matchesKindFilter, type FindingCategory } from '../../engine/findings/Finding.ts';
 import { applySuppressions } from '../../engine/findings/suppressions.ts';
 import { readSuppressionsFile } from '../../config/loadSuppressions.ts';
 import { offlineFindings } from '../findings/offlineFindings.ts';
 import { remoteFindings } from '../findings/remoteFindings.ts';
 import { API_FLAGS } from '../remote/remoteCommands.ts';
 import type { FindingSeverity } from '../../engine/findings/clusterIdentityFindings.ts';
+import type { Finding } from '../../engine/findings/Finding.ts';
 import { printFindings, type FindingsOutput } from '../findings/printFindings.ts';
 import { isInputPath } from '../inputPath.ts';
 import { flagSet, flagValue, flagValues, parseArgs } from '../parseArgs.ts';
@@ -29,10 +30,12 @@ export async function findingsCommand(argv: readonly string[], io: CliIo): Promi
   const output = flagValue(args, 'output') ?? 'table';
   if (output !== 'table' && output !== 'json') throw new UsageError(`-o ${output}: must be table or json`);
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0] ?? ''}"`);
-  const kinds: FindingCategory[] = [];
-  for (const k of flagValues(args, 'kind').flatMap((v) => v.split(','))) {
-    if (!isFindingCategory(k)) throw new UsageError(`--kind ${k}: must be ${FINDING_CATEGORIES.join(' or ')}`);
-    kinds.push(k);
+  const kinds = flagValues(args, 'kind').flatMap((v) => v.split(','));
+  const categories: FindingCategory[] = [];
+  for (const k of kinds) {
+    const category = kindFilterCategory(k);
+    if (category === undefined) throw new UsageError(`--kind ${k}: must be ${FINDING_CATEGORIES.join(', ')} or a finding kind (${KIND_FILTER_VALUES.slice(FINDING_CATEGORIES.length).join(', ')})`);
+    categories.push(category);
   }
   const severities: FindingSeverity[] = [];
   for (const s of flagValues(args, 'severity').flatMap((v) => v.split(','))) {
@@ -52,8 +55,9 @@ export async function findingsCommand(argv: readonly string[], io: CliIo): Promi
   const clusters = flagValues(args, 'cluster');
   const fetched: FindingsOutput = remote
     ? await remoteFindings(args, { clusters, kinds, severities })
-    : await offlineFindings({ azureFiles, fromFiles, clusters, kinds, includeBaseline: flagSet(args, 'include-baseline') });
-  const result = severities.length === 0 ? fetched : { ...fetched, findings: fetched.findings.filter((f) => severities.includes(f.severity)) };
+    : await offlineFindings({ azureFiles, fromFiles, clusters, kinds: categories, includeBaseline: flagSet(args, 'include-baseline') });
+  const selected = (f: Finding) => (kinds.length === 0 || kinds.some((k) => matchesKindFilter(f, k))) && (severities.length === 0 || severities.includes(f.severity));
+  const result = { ...fetched, findings: fetched.findings.filter(selected) };
   if (suppressions === undefined) {
     printFindings(io, output, result);
     return 0;

@@ -1,5 +1,5 @@
 import type { Finding } from './Finding.ts';
-import { findingCategory } from './Finding.ts';
+import { KIND_FILTER_VALUES, kindFilterCategory, matchesKindFilter } from './Finding.ts';
 
 /*
  * Suppressions: an accepted finding, with who accepted it, why, and until when. A suppressed finding is moved
@@ -105,7 +105,6 @@ export function parseSuppressions(value: unknown, source: string): ParsedSuppres
     if (value === null || value === undefined) return [];
     throw new SuppressionError(`${source}: expected a list of suppressions (or "suppressions: [...]"), got ${Array.isArray(value) ? 'a list' : typeof value}`);
   }
-  const kinds = new Set(['risky', 'cluster-identity', 'escalation', 'risky-access', 'missing-cluster-identity-permission', 'over-privileged-cluster-identity', 'escalation-path']);
   return list.map((raw, i): ParsedSuppression => {
     const entry = `${source} entry ${String(i + 1)}`;
     if (!isObject(raw)) throw new SuppressionError(`${entry}: expected a mapping with match, owner, reason and expires`);
@@ -124,7 +123,7 @@ export function parseSuppressions(value: unknown, source: string): ParsedSuppres
     const expiresAt = expiryOf(expires);
     if (expiresAt === undefined) throw new SuppressionError(`${entry}: expires "${expires}" is not an ISO 8601 date (YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ)`);
     const m = raw.match;
-    if (!isObject(m)) throw new SuppressionError(`${entry}: no match — add "match:" with at least "kind:" (${[...kinds].join(', ')})`);
+    if (!isObject(m)) throw new SuppressionError(`${entry}: no match — add "match:" with at least "kind:" (${KIND_FILTER_VALUES.join(', ')})`);
     const unknownMatch = Object.keys(m).filter((k) => !(MATCH_FIELDS as readonly string[]).includes(k));
     if (unknownMatch.length > 0) throw new SuppressionError(`${entry}: unknown match field ${unknownMatch.map((k) => `"${k}"`).join(', ')} (match fields: ${MATCH_FIELDS.join(', ')})`);
     const match: Record<string, string> = {};
@@ -135,8 +134,8 @@ export function parseSuppressions(value: unknown, source: string): ParsedSuppres
       match[field] = v.trim();
     }
     const kind = match.kind;
-    if (kind === undefined) throw new SuppressionError(`${entry}: match.kind is missing (${[...kinds].join(', ')})`);
-    if (!kinds.has(kind.toLowerCase())) throw new SuppressionError(`${entry}: match.kind "${kind}" is not a finding kind (${[...kinds].join(', ')})`);
+    if (kind === undefined) throw new SuppressionError(`${entry}: match.kind is missing (${KIND_FILTER_VALUES.join(', ')})`);
+    if (kindFilterCategory(kind) === undefined) throw new SuppressionError(`${entry}: match.kind "${kind}" is not a finding kind (${KIND_FILTER_VALUES.join(', ')})`);
     return { match: match as unknown as SuppressionMatch, owner, reason, expires, entry, expiresAt };
   });
 }
@@ -146,7 +145,7 @@ const normScope = (s: string) => s.replace(/\/+$/, '').toLowerCase();
 
 /** Whether a suppression's match covers the finding: every given field must agree. */
 export function suppressionMatches(match: SuppressionMatch, f: Finding): boolean {
-  if (!eq(f.kind, match.kind) && !eq(findingCategory(f), match.kind)) return false;
+  if (!matchesKindFilter(f, match.kind)) return false;
   if (match.cluster !== undefined && !eq(f.clusterName, match.cluster) && !eq(f.clusterId, match.cluster)) return false;
   if (match.rule !== undefined) {
     const rules =
