@@ -10,6 +10,7 @@ import { documentId, idPart } from './documentIds.ts';
 import { DEFAULT_MAX_CHUNK_BYTES, generationDigest, joinGeneration, splitGeneration, type GenerationChunk } from './generationChunks.ts';
 import type { AccessDigest } from '../engine/changes/accessDigest.ts';
 import { joinDigest, splitDigest, type DigestChunk } from './digestChunks.ts';
+import { sha256Hex } from './documentIds.ts';
 import type { AccessDigestRecord } from './IndexStore.ts';
 import { unitId, type ClusterGeneration, type ClusterPointer, type IndexStore, type TenantInput, type UnitKey, type UnitSnapshot, type UnitStatus, type WriteResult } from './IndexStore.ts';
 import type { AksRegistry, AksSubnet } from '../collectors/aks-clusters/transform.ts';
@@ -37,7 +38,8 @@ const QUERY = {
   unitStatus: 'SELECT * FROM c WHERE c.type = @type',
   // Chunk 0 is written last: a generation's digest is there once its first chunk is.
   latestDigestAt:
-    'SELECT TOP 1 c.generation, c.compiledAt, c.chunks FROM c WHERE c.clusterId = @clusterId AND c.type = @type AND c["index"] = 0 AND c.compiledAt <= @at ORDER BY c.compiledAt DESC',
+    'SELECT TOP 1 c.generation, c.compiledAt, c.chunks, c.contentHash, c.sameAs FROM c WHERE c.clusterId = @clusterId AND c.type = @type AND c["index"] = 0 AND c.compiledAt <= @at ORDER BY c.compiledAt DESC',
+  digestChunkIds: 'SELECT c.id FROM c WHERE c.clusterId = @clusterId AND c.type = @type AND c.generation = @generation',
   digestChunks: 'SELECT c["index"], c.header, c.principals, c.rules FROM c WHERE c.clusterId = @clusterId AND c.type = @type AND c.generation = @generation',
 } as const;
 
@@ -57,7 +59,19 @@ interface DigestChunkDocument extends DigestChunk {
   readonly index: number;
   readonly chunks: number;
   readonly header: Pick<AccessDigest, 'version' | 'clusterId' | 'clusterName'>;
+  /** Chunk 0: a hash of the whole digest, to tell a digest identical to the previous one. */
+  readonly contentHash?: string;
+  /** Chunk 0 of a digest identical to an earlier one: the generation whose chunks hold it (this one holds none). */
+  readonly sameAs?: string;
   readonly ttl: number;
+}
+
+interface LatestDigestRow {
+  readonly generation: string;
+  readonly compiledAt: string;
+  readonly chunks: number;
+  readonly contentHash?: string;
+  readonly sameAs?: string;
 }
 
 const POINTER_ID = 'pointer';
@@ -509,6 +523,30 @@ export class CosmosIndexStore implements IndexStore {
    */
   async writeAccessDigest(clusterId: string, generation: string, compiledAt: string, digest: AccessDigest): Promise<void> {
     const key = clusterKey(clusterId);
+    const contentHash = sha256Hex(JSON.stringify(digest));
+    // Most compiles change nothing: a digest identical to the previous one is kept as a reference to it, not a copy.
+    const previous = await this.latestDigestRow(key, compiledAt);
+    if (previous !== undefined && previous.generation !== generation && previous.contentHash === contentHash && (await this.keepDigestChunks(key, previous.sameAs ?? previous.generation))) {
+      const alias: DigestChunkDocument = {
+        id: `digest|${idPart(generation)}|0`,
+        type: ACCESS_DIGEST_TYPE,
+        clusterId: key,
+        unit: `history|cluster:${key}`,
+        runId: generation,
+        generation,
+        compiledAt,
+        index: 0,
+        chunks: previous.chunks,
+        header: { version: digest.version, clusterId: digest.clusterId, clusterName: digest.clusterName },
+        principals: [],
+        rules: [],
+        contentHash,
+        sameAs: previous.sameAs ?? previous.generation,
+        ttl: this.historyTtlSeconds,
+      };
+      await this.containers.clusters.items.upsert(alias);
+      return;
+    }
     const chunks = splitDigest(digest, this.maxChunkBytes);
     const document = (chunk: DigestChunk, index: number): DigestChunkDocument => ({
       id: `digest|${idPart(generation)}|${index}`,
@@ -528,12 +566,39 @@ export class CosmosIndexStore implements IndexStore {
     await forEachBounded(chunks.slice(1), this.concurrency, async (chunk, i) => {
       await this.containers.clusters.items.upsert(document(chunk, i + 1));
     });
-    await this.containers.clusters.items.upsert(document(chunks[0] ?? { principals: [], rules: [] }, 0));
+    await this.containers.clusters.items.upsert({ ...document(chunks[0] ?? { principals: [], rules: [] }, 0), contentHash });
   }
 
-  async readAccessDigestAt(clusterId: string, atOrBefore: string): Promise<AccessDigestRecord | undefined> {
-    const key = clusterKey(clusterId);
-    const [latest] = await this.query<{ generation: string; compiledAt: string; chunks: number }>(
+  /**
+   * Sets the history ttl again on every chunk of a generation's digest (a ttl counts from the last write), so a
+   * digest referred to lives as long as its newest reference. False when a chunk is gone already.
+   */
+  private async keepDigestChunks(key: string, generation: string): Promise<boolean> {
+    const rows = await this.query<{ id: string }>(
+      'clusters',
+      QUERY.digestChunkIds,
+      [
+        { name: '@clusterId', value: key },
+        { name: '@type', value: ACCESS_DIGEST_TYPE },
+        { name: '@generation', value: generation },
+      ],
+      key,
+    );
+    if (rows.length === 0) return false;
+    let kept = true;
+    await forEachBounded(rows, this.concurrency, async ({ id }) => {
+      try {
+        await this.containers.clusters.item(id, key).patch([{ op: 'set', path: '/ttl', value: this.historyTtlSeconds }]);
+      } catch (error) {
+        if (statusCode(error) !== 404) throw error;
+        kept = false; // expired meanwhile: the caller writes a full copy
+      }
+    });
+    return kept;
+  }
+
+  private async latestDigestRow(key: string, atOrBefore: string): Promise<LatestDigestRow | undefined> {
+    const [latest] = await this.query<LatestDigestRow>(
       'clusters',
       QUERY.latestDigestAt,
       [
@@ -543,14 +608,21 @@ export class CosmosIndexStore implements IndexStore {
       ],
       key,
     );
+    return latest;
+  }
+
+  async readAccessDigestAt(clusterId: string, atOrBefore: string): Promise<AccessDigestRecord | undefined> {
+    const key = clusterKey(clusterId);
+    const latest = await this.latestDigestRow(key, atOrBefore);
     if (latest === undefined) return undefined;
+    const holder = latest.sameAs ?? latest.generation;
     const rows = await this.query<DigestChunk & { index: number; header: DigestChunkDocument['header'] }>(
       'clusters',
       QUERY.digestChunks,
       [
         { name: '@clusterId', value: key },
         { name: '@type', value: ACCESS_DIGEST_TYPE },
-        { name: '@generation', value: latest.generation },
+        { name: '@generation', value: holder },
       ],
       key,
     );
@@ -558,7 +630,7 @@ export class CosmosIndexStore implements IndexStore {
     const ordered = Array.from({ length: latest.chunks }, (_, i) => byIndex.get(i));
     const header = byIndex.get(0)?.header;
     if (header === undefined || !ordered.every((c) => c !== undefined)) {
-      throw new Error(`cluster ${clusterId}: the access digest of generation ${latest.generation} names ${latest.chunks} chunks, ${byIndex.size} found`);
+      throw new Error(`cluster ${clusterId}: the access digest of generation ${latest.generation}${holder === latest.generation ? '' : ` (held by ${holder})`} names ${latest.chunks} chunks, ${byIndex.size} found`);
     }
     return { clusterId: header.clusterId, generation: latest.generation, compiledAt: latest.compiledAt, digest: joinDigest(header, ordered) };
   }

@@ -86,4 +86,37 @@ describe('access digest history', () => {
     await t.store.writeAccessDigest(AKS, 'gen-20260103T000000000Z-c', '2026-01-03T00:00:00.000Z', smaller);
     expect((await t.store.readAccessDigestAt(AKS, '2026-01-03T00:00:00.000Z'))?.digest).toEqual(smaller);
   });
+
+  it('a digest identical to the previous one is kept as one reference document, read back whole under its own generation', async () => {
+    const same = digest(150, 'second');
+    const countDocuments = async () => {
+      const { resources } = await t.client
+        .database(t.databaseId)
+        .container(CONTAINERS.clusters.id)
+        .items.query<{ generation: string; sameAs?: string }>({ query: 'SELECT c.generation, c.sameAs FROM c WHERE c.type = @type', parameters: [{ name: '@type', value: 'accessDigest' }] })
+        .fetchAll();
+      return resources;
+    };
+    const before = await countDocuments();
+    await t.store.writeAccessDigest(AKS, 'gen-20260104T000000000Z-d', '2026-01-04T00:00:00.000Z', same);
+    const afterFirstCopy = await countDocuments();
+    expect(afterFirstCopy.length - before.length).toBeGreaterThan(3); // content differs from gen c: a full copy
+    await t.store.writeAccessDigest(AKS, 'gen-20260105T000000000Z-e', '2026-01-05T00:00:00.000Z', same);
+    await t.store.writeAccessDigest(AKS, 'gen-20260106T000000000Z-f', '2026-01-06T00:00:00.000Z', same);
+    const after = await countDocuments();
+    expect(after.filter((d) => !afterFirstCopy.some((x) => x.generation === d.generation))).toEqual([
+      { generation: 'gen-20260105T000000000Z-e', sameAs: 'gen-20260104T000000000Z-d' },
+      { generation: 'gen-20260106T000000000Z-f', sameAs: 'gen-20260104T000000000Z-d' },
+    ]);
+    const reads: [string, string, string][] = [
+      ['2026-01-05T12:00:00.000Z', 'gen-20260105T000000000Z-e', '2026-01-05T00:00:00.000Z'],
+      ['2026-01-06T23:00:00.000Z', 'gen-20260106T000000000Z-f', '2026-01-06T00:00:00.000Z'],
+    ];
+    for (const [at, generation, compiledAt] of reads) {
+      expect(await t.store.readAccessDigestAt(AKS, at)).toEqual({ clusterId: AKS, generation, compiledAt, digest: same });
+    }
+    // Different content again: a full copy.
+    await t.store.writeAccessDigest(AKS, 'gen-20260107T000000000Z-g', '2026-01-07T00:00:00.000Z', digest(150, 'third'));
+    expect((await countDocuments()).filter((d) => d.generation === 'gen-20260107T000000000Z-g').length).toBeGreaterThan(3);
+  });
 });
