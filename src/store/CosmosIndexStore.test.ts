@@ -120,13 +120,14 @@ describe('unit snapshots', () => {
     await t.store.writeUnitSnapshot(K8S_UNIT, 'run-1', { source: 'k8s-rbac', data: k8s(['readers']) });
     await t.store.writeUnitSnapshot(other, 'run-1', { source: 'k8s-rbac', data: k8s(['dev-readers']) });
     const from = server.requests.length;
-    const one = await t.store.readClusterInput(AKS.toUpperCase());
+    const one = await t.store.readTenantInputFor([AKS.toUpperCase()]);
     const clusterQueries = server.requests.slice(from).filter((r) => r.url.includes('/colls/clusters/') && r.headers['x-ms-documentdb-isquery'] !== undefined);
     expect(clusterQueries.map((r) => r.headers['x-ms-documentdb-partitionkey'])).toEqual([JSON.stringify([AKS.toLowerCase()])]);
     const all = await t.store.readTenantInput();
     expect([...all.kubernetes.keys()].sort()).toEqual([AKS.toLowerCase(), clusterId('aks-dev', 'rg-dev').toLowerCase()].sort());
     expect([...one.kubernetes.entries()]).toEqual([[AKS.toLowerCase(), k8s(['readers'])]]);
     expect({ ...one, kubernetes: undefined }).toEqual({ ...all, kubernetes: undefined });
+    expect((await t.store.readTenantInputFor([])).kubernetes.size).toBe(0);
   });
 
   it('stamps every document with its unit and run, and partitions by scope', async () => {

@@ -290,12 +290,24 @@ export class CosmosIndexStore implements IndexStore {
     return this.readInput(undefined);
   }
 
-  /** The tenant with one cluster's Kubernetes objects only: a one-partition query in `clusters` instead of every cluster's. */
-  async readClusterInput(clusterId: string): Promise<TenantInput> {
-    return this.readInput(clusterKey(clusterId));
+  /** The tenant with these clusters' Kubernetes objects only: one one-partition query in `clusters` per cluster (none for none). */
+  async readTenantInputFor(clusterIds: readonly string[]): Promise<TenantInput> {
+    return this.readInput([...new Set(clusterIds.map(clusterKey))]);
   }
 
-  private async readInput(onlyCluster: string | undefined): Promise<TenantInput> {
+  private async kubernetesRowsOf(clusterKeys: readonly string[], types: readonly DocType[]): Promise<ObjectRow<unknown>[]> {
+    const rows: ObjectRow<unknown>[][] = [];
+    await forEachBounded(clusterKeys, this.concurrency, async (key) => {
+      const parameters: SqlParameter[] = [
+        { name: '@clusterId', value: key },
+        { name: '@types', value: [...types] },
+      ];
+      rows.push(await this.query<ObjectRow<unknown>>('clusters', QUERY.clusterKubernetesObjects, parameters, key));
+    });
+    return rows.flat();
+  }
+
+  private async readInput(onlyClusters: readonly string[] | undefined): Promise<TenantInput> {
     const tenantTypes: DocType[] = [DOC.cluster, DOC.roleDefinition, DOC.roleAssignment, DOC.denyAssignment, DOC.scopeParent, DOC.subnet, DOC.registry];
     const principalTypes: DocType[] = [DOC.user, DOC.group, DOC.servicePrincipal];
     const kubernetesTypes: DocType[] = [DOC.k8sRole, DOC.k8sBinding, DOC.k8sNamespace, DOC.k8sServiceAccount, DOC.k8sPod, DOC.snapshot];
@@ -303,17 +315,7 @@ export class CosmosIndexStore implements IndexStore {
       this.query<ObjectRow<unknown>>('tenant', QUERY.tenantObjects, [{ name: '@types', value: tenantTypes }]),
       this.query<Omit<ObjectRow<unknown>, 'partition'>>('principals', QUERY.principals, [{ name: '@types', value: principalTypes }]),
       this.query<{ groupId: string; seq: number; memberIds: string[] }>('memberships', QUERY.memberships, [{ name: '@type', value: DOC.membership }]),
-      onlyCluster === undefined
-        ? this.query<ObjectRow<unknown>>('clusters', QUERY.kubernetesObjects, [{ name: '@types', value: kubernetesTypes }])
-        : this.query<ObjectRow<unknown>>(
-            'clusters',
-            QUERY.clusterKubernetesObjects,
-            [
-              { name: '@clusterId', value: onlyCluster },
-              { name: '@types', value: kubernetesTypes },
-            ],
-            onlyCluster,
-          ),
+      onlyClusters === undefined ? this.query<ObjectRow<unknown>>('clusters', QUERY.kubernetesObjects, [{ name: '@types', value: kubernetesTypes }]) : this.kubernetesRowsOf(onlyClusters, kubernetesTypes),
     ]);
 
     tenantRows.sort(byPartitionThenSeq);

@@ -105,10 +105,11 @@ export interface IndexStore {
    */
   readClusterPointer?(clusterId: string): Promise<ClusterPointer | undefined>;
   /**
-   * readTenantInput() with only this cluster's Kubernetes objects (a one-partition read) — all that compiling
-   * one cluster needs. Optional: without it, compiling one cluster reads every cluster's objects.
+   * readTenantInput() with only these clusters' Kubernetes objects (one-partition reads; none for an empty
+   * list): compiling one cluster needs its own objects only, and a run that holds what it just collected needs
+   * none. Optional: without it, every cluster's objects are read.
    */
-  readClusterInput?(clusterId: string): Promise<TenantInput>;
+  readTenantInputFor?(clusterIds: readonly string[]): Promise<TenantInput>;
   /**
    * Keeps the access digest of a generation as history (in the cluster's partition, expiring after the history
    * TTL), so changes between any two compiles can be told after the generations themselves are gone.

@@ -15,7 +15,7 @@ export type CompileResult =
 type CompileDeps = Pick<SyncDeps, 'store' | 'now' | 'newId' | 'notifier'>;
 
 /**
- * Compiles one cluster: the tenant's last good data (store.readClusterInput — the tenant with this cluster's
+ * Compiles one cluster: the tenant's last good data (store.readTenantInputFor — the tenant with this cluster's
  * Kubernetes objects only — or readTenantInput, or `input` already read for many clusters at once) → the cluster's slice → a new generation, which the store writes in full before it flips
  * the cluster's pointer. `compiledAt` is taken before the input is read, so a generation includes every unit
  * write that finished before its `compiledAt`. A cluster the tenant no longer has is skipped.
@@ -23,7 +23,7 @@ type CompileDeps = Pick<SyncDeps, 'store' | 'now' | 'newId' | 'notifier'>;
 export async function compileCluster(clusterId: string, deps: CompileDeps, input?: TenantInput): Promise<CompileResult> {
   const started = deps.now();
   // Alone (a queue message), only this cluster's Kubernetes objects are read, not every cluster's.
-  const tenant = input ?? (await (deps.store.readClusterInput?.(clusterId) ?? deps.store.readTenantInput()));
+  const tenant = input ?? (await (deps.store.readTenantInputFor?.([clusterId]) ?? deps.store.readTenantInput()));
   const cluster = tenant.clusters.find((c) => clusterKey(c.id) === clusterKey(clusterId));
   if (cluster === undefined) return { clusterId, state: 'skipped', reason: 'the cluster is not in the stored tenant (no aks-clusters snapshot lists it)' };
   const slice = sliceForCluster(tenant, cluster.id);

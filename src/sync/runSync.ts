@@ -1,4 +1,6 @@
-import type { UnitKey, UnitState } from '../store/IndexStore.ts';
+import type { TenantInput, UnitKey, UnitState } from '../store/IndexStore.ts';
+import type { K8sCollection } from '../collectors/k8s-rbac/transform.ts';
+import { clusterKey } from '../engine/access/accessModel.ts';
 import { unitId } from '../store/IndexStore.ts';
 import type { SyncDeps } from './SyncDeps.ts';
 import { knownScopes, nextStage, planRun } from './planRun.ts';
@@ -81,7 +83,7 @@ export async function runSync(deps: SyncDeps, options: RunSyncOptions = {}): Pro
   const compiled: CompileResult[] = [];
   const clusters = results.filter((r) => r.unit.source === 'k8s-rbac' && r.status.state === 'ok').map((r) => unitScope(r.unit)).flatMap((s) => (s.kind === 'cluster' ? [s.clusterId] : []));
   if (clusters.length > 0) {
-    const input = await deps.store.readTenantInput();
+    const input = await compileInput(deps.store, results);
     await runBounded(clusters, concurrency, async (clusterId) => {
       try {
         const result = await compileCluster(clusterId, deps, input);
@@ -109,6 +111,23 @@ export async function runSync(deps: SyncDeps, options: RunSyncOptions = {}): Pro
     errors,
     compiled,
   };
+}
+
+/**
+ * The tenant's last good data for this run's compiles. Only clusters whose k8s-rbac unit succeeded in this run
+ * are compiled, and their last good objects are the snapshots this run just wrote and still holds: so, where
+ * the store can leave them out, every cluster's Kubernetes objects are not read back (at L, millions of
+ * documents); Azure RBAC and Entra come from the store (a unit of theirs that failed keeps its older data there).
+ */
+async function compileInput(store: SyncDeps['store'], results: readonly UnitRunResult[]): Promise<TenantInput> {
+  if (store.readTenantInputFor === undefined) return store.readTenantInput();
+  const tenant = await store.readTenantInputFor([]);
+  const kubernetes = new Map<string, K8sCollection>();
+  for (const r of results) {
+    const scope = unitScope(r.unit);
+    if (r.status.state === 'ok' && r.snapshot?.source === 'k8s-rbac' && scope.kind === 'cluster') kubernetes.set(clusterKey(scope.clusterId), r.snapshot.data);
+  }
+  return { ...tenant, kubernetes };
 }
 
 /** Runs every item of a queue that grows while it runs, at most `limit` at once. */
