@@ -80,5 +80,7 @@ export interface EscalationFinding {
    * the service account's azure.workload.identity/client-id annotation alone.
    */
   readonly claimedBy?: 'annotation' | 'federated-credential';
+  /** Set when the chain starts at a built-in subject or grant (only reported with includeBaseline). */
+  readonly baseline?: boolean;
   readonly remediation?: EscalationRemediation;
 }

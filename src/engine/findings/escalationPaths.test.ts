@@ -146,7 +146,8 @@ describe('Kubernetes chains: found and near misses', () => {
     const objects = rbacObjects(...BASE, clusterRole('r', [rule(['create'], [''], ['pods'])]), roleBinding('ops', 'system:controller:x', { kind: 'ClusterRole', name: 'r' }, [saSubject('kube-system', 'x')]));
     const model = world({ clusters: [C], kubernetes: [[C, objects]] });
     expect(escalationFindings(model).findings.filter((f) => f.subject.name === 'x')).toEqual([]);
-    expect(escalationFindings(model, { includeBaseline: true }).findings.filter((f) => f.subject.name === 'x').map((f) => f.technique)).toEqual(['service-account-pivot']);
+    expect(escalationFindings(model, { includeBaseline: true }).findings.filter((f) => f.subject.name === 'x').map((f) => [f.technique, f.baseline])).toEqual([['service-account-pivot', true]]);
+    expect(chainsOf([rule(['create'], [''], ['pods'])], 'ops', { includeBaseline: true })).toEqual(['service-account-pivot:cluster-admin']);
   });
 });
 
@@ -178,6 +179,14 @@ describe('Azure role → admin kubeconfig → system:masters', () => {
     ["the cluster's own identity is baseline", { assignments: [assignment(CONTROL, ROLE.contributor, LOCAL.id, { principalType: 'ServicePrincipal' })] }, LOCAL, []],
   ])('%s', (_label, w, c, expected) => {
     expect(chains(w, c)).toEqual(expected);
+  });
+
+  it("the cluster's own identity is reported with includeBaseline, marked baseline", () => {
+    const model = world({ clusters: [LOCAL], assignments: [assignment(CONTROL, ROLE.contributor, LOCAL.id, { principalType: 'ServicePrincipal' }), assignment(ERIN.id, ROLE.contributor, LOCAL.id)], users: [ERIN] });
+    expect(escalationFindings(model, { includeBaseline: true }).findings.map((f) => [f.principalId, f.baseline ?? false])).toEqual([
+      [CONTROL, true],
+      [ERIN.id, false],
+    ]);
   });
 
   it('the steps: role assignment → local accounts → system:masters, with the remediation command', () => {

@@ -213,9 +213,16 @@ function finding(
   technique: EscalationTechnique,
   target: EscalationTarget,
   subject: CrossPlaneSubject,
-  fields: Pick<EscalationFinding, 'permission' | 'scope' | 'steps' | 'summary' | 'remediation' | 'claimedBy'> & { severity?: FindingSeverity; conditional: boolean },
+  fields: Pick<EscalationFinding, 'permission' | 'scope' | 'steps' | 'summary' | 'remediation' | 'claimedBy'> & {
+    severity?: FindingSeverity;
+    conditional: boolean;
+    /** The holding that starts the chain: a built-in subject, or grants only through built-in bindings, make it baseline. */
+    from?: Holding;
+    baseline?: boolean;
+  },
 ): EscalationFinding {
-  const { severity, conditional, ...rest } = fields;
+  const { severity, conditional, from, baseline: given, ...rest } = fields;
+  const baseline = given ?? (isBaselineSubject(subject) || (from !== undefined && from.paths.every(isBaselinePath)));
   return {
     kind: 'escalation-path',
     technique,
@@ -227,6 +234,7 @@ function finding(
     target,
     ...rest,
     ...(conditional ? { conditional: true } : {}),
+    ...(baseline ? { baseline: true } : {}),
   };
 }
 
@@ -286,6 +294,7 @@ function adminCredentialChains(ctx: ClusterContext): EscalationFinding[] {
     const masters = becomes.includes(MASTERS);
     out.push(
       finding(ctx, 'admin-credential', 'cluster-admin', subject, {
+        baseline: own.has(key),
         permission: 'cluster-admin',
         scope: cluster.id,
         conditional,
@@ -402,6 +411,7 @@ function impersonationChains(ctx: ClusterContext): EscalationFinding[] {
     const namespaces = t.holding?.namespaces ?? new Set(['*']);
     out.push(
       finding(ctx, 'impersonate', t.target, holder.subject, {
+        from: holder,
         permission: t.target === 'cluster-admin' ? 'cluster-admin' : 'secrets get/list',
         scope: t.target === 'cluster-admin' ? ctx.cluster.id : nsScope(ctx.cluster, namespaces),
         conditional: holder.conditional || (user?.conditional ?? false),
@@ -421,8 +431,8 @@ function bindEscalateChains(ctx: ClusterContext): EscalationFinding[] {
   const out: EscalationFinding[] = [];
   const found = new Set<string>();
   const roleStep: EscalationStep = { plane: 'kubernetes', action: 'hold cluster-admin', evidence: [{ type: 'kubernetes-role', ref: 'ClusterRole cluster-admin', text: 'ClusterRole cluster-admin: every verb on every resource' }] };
-  const toClusterAdmin = (subject: CrossPlaneSubject, conditional: boolean, steps: EscalationStep[], summary: string, remediation: string) =>
-    finding(ctx, 'bind-escalate', 'cluster-admin', subject, { permission: 'cluster-admin', scope: ctx.cluster.id, conditional, steps, summary, remediation: { description: remediation } });
+  const toClusterAdmin = (from: Holding, conditional: boolean, steps: EscalationStep[], summary: string, remediation: string) =>
+    finding(ctx, 'bind-escalate', 'cluster-admin', from.subject, { from, permission: 'cluster-admin', scope: ctx.cluster.id, conditional, steps, summary, remediation: { description: remediation } });
   // bind is checked on the role named by the new binding's roleRef, in the binding's namespace ("" for ClusterRoleBindings).
   const bindAdmin = holders(ctx, [{ request: rq('bind', 'clusterroles', { apiGroup: RBAC, name: 'cluster-admin' }), means: 'bind ClusterRole cluster-admin' }]);
   const createCrb = holders(ctx, [{ request: rq('create', 'clusterrolebindings', { apiGroup: RBAC }), means: 'create clusterrolebindings' }]);
@@ -432,7 +442,7 @@ function bindEscalateChains(ctx: ClusterContext): EscalationFinding[] {
     found.add(k);
     out.push(
       toClusterAdmin(
-        bind.subject,
+        bind,
         bind.conditional || create.conditional,
         [
           pathStep('bind ClusterRole cluster-admin (the bind check passes without holding its permissions)', bind.paths, ctx.cluster, ctx.nameOf),
@@ -459,7 +469,7 @@ function bindEscalateChains(ctx: ClusterContext): EscalationFinding[] {
     found.add(k);
     out.push(
       toClusterAdmin(
-        esc.subject,
+        esc,
         esc.conditional || upd.conditional,
         [
           pathStep('escalate on clusterroles: write rules it does not hold', esc.paths, ctx.cluster, ctx.nameOf),
@@ -481,6 +491,7 @@ function bindEscalateChains(ctx: ClusterContext): EscalationFinding[] {
     if (namespaces.size === 0 || covers(secretNamespaces(ctx, bind.subject), namespaces)) continue;
     out.push(
       finding(ctx, 'bind-escalate', 'secret-read', bind.subject, {
+        from: bind,
         permission: 'secrets get/list',
         scope: nsScope(ctx.cluster, namespaces),
         conditional: bind.conditional || create.conditional,
@@ -561,6 +572,7 @@ function serviceAccountChains(ctx: ClusterContext): EscalationFinding[] {
       done.add(once);
       out.push(
         finding(ctx, 'service-account-pivot', target, h.subject, {
+          from: h,
           permission: target === 'cluster-admin' ? 'cluster-admin' : 'secrets get/list',
           scope: target === 'cluster-admin' ? ctx.cluster.id : nsScope(ctx.cluster, sa.namespaces),
           conditional: h.conditional,
@@ -641,6 +653,7 @@ function workloadIdentityChains(ctx: ClusterContext, input: EscalationInput): Es
     for (const [, h] of entries) {
       out.push(
         finding(ctx, 'workload-identity', 'azure-role', h.subject, {
+          from: h,
           severity: roles.some((r) => PRIVILEGED_AZURE_ROLES.has(r.toLowerCase())) ? 'critical' : 'high',
           permission: roles.join(', '),
           scope: scopes.join(' '),
