@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { CONTAINER_LIST, CONTAINERS } from './containers.ts';
 import { ensureContainers } from './ensureContainers.ts';
 import type { ClusterGeneration, UnitKey, UnitStatus } from './IndexStore.ts';
+import type { AccessDigest } from '../engine/changes/accessDigest.ts';
 
 const OTHER_SUB_ID = '22222222-2222-2222-2222-222222222222';
 const AKS = clusterId('aks-prod');
@@ -371,6 +372,26 @@ describe('cluster generations under concurrency and rewrites', () => {
       { clusterId: AKS, name: 'prod', generation: 'gen-2', compiledAt: '2025-01-01T00:00:00Z' },
       { clusterId: other, name: 'dev', generation: 'gen-1', compiledAt: '2025-01-01T00:00:00Z' },
     ]);
+  });
+});
+
+describe('access history without queries for a cluster that has none', () => {
+  const digest = (tag: string): AccessDigest => ({ version: 1, clusterId: AKS, clusterName: 'aks-prod', principals: [], rules: { h: [tag] } });
+
+  it('a cluster’s first digest is read and written with point reads only; later reads query its partition', async () => {
+    const t = await fresh({ historyTtlSeconds: 600 });
+    const queriesDuring = async (run: () => Promise<unknown>) => {
+      const from = server.requests.length;
+      await run();
+      return server.requests.slice(from).filter((r) => r.headers['x-ms-documentdb-isquery'] !== undefined);
+    };
+    expect(await queriesDuring(async () => { expect(await t.store.readAccessDigestAt(AKS, '2026-01-01T00:00:00Z')).toBeUndefined(); })).toEqual([]);
+    expect(await queriesDuring(() => t.store.writeAccessDigest(AKS, 'gen-1', '2026-01-01T00:00:00Z', digest('a')))).toEqual([]);
+    const marker = (await documents(t, 'clusters')).find((d) => d.type === 'accessHistory');
+    expect(marker).toMatchObject({ clusterId: AKS.toLowerCase(), runId: 'gen-1', ttl: 600 });
+    const later = await queriesDuring(async () => { expect((await t.store.readAccessDigestAt(AKS, '2026-01-02T00:00:00Z'))?.digest).toEqual(digest('a')); });
+    expect(later.length).toBeGreaterThan(0);
+    expect(later.every((r) => r.headers['x-ms-documentdb-partitionkey'] === JSON.stringify([AKS.toLowerCase()]))).toBe(true);
   });
 });
 

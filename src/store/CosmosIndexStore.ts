@@ -45,6 +45,12 @@ const QUERY = {
 
 /** Access digests kept as history (one set of chunk documents per generation, in the cluster's partition). */
 const ACCESS_DIGEST_TYPE = 'accessDigest';
+/**
+ * One document per cluster partition, rewritten (with the history ttl) after every digest write: it outlives
+ * every digest document, so where it is absent the cluster has no history and the latest-digest query is not
+ * run (on the embedded server every query scans the whole clusters container — at M two per compile took hours).
+ */
+const ACCESS_HISTORY_MARKER = { id: 'history|accessDigest', type: 'accessHistory' } as const;
 /** Default history TTL: 90 days. */
 const DEFAULT_HISTORY_TTL_SECONDS = 90 * 24 * 3600;
 
@@ -547,6 +553,7 @@ export class CosmosIndexStore implements IndexStore {
         ttl: this.historyTtlSeconds,
       };
       await this.containers.clusters.items.upsert(alias);
+      await this.markHistory(key, generation);
       return;
     }
     const chunks = splitDigest(digest, this.maxChunkBytes);
@@ -569,6 +576,12 @@ export class CosmosIndexStore implements IndexStore {
       await this.containers.clusters.items.upsert(document(chunk, i + 1));
     });
     await this.containers.clusters.items.upsert({ ...document(chunks[0] ?? { principals: [], rules: [] }, 0), contentHash });
+    await this.markHistory(key, generation);
+  }
+
+  /** Last, so the marker's ttl runs out after every digest document's (see ACCESS_HISTORY_MARKER). */
+  private async markHistory(key: string, generation: string): Promise<void> {
+    await this.containers.clusters.items.upsert({ ...ACCESS_HISTORY_MARKER, clusterId: key, unit: `history|cluster:${key}`, runId: generation, ttl: this.historyTtlSeconds });
   }
 
   /**
@@ -600,6 +613,7 @@ export class CosmosIndexStore implements IndexStore {
   }
 
   private async latestDigestRow(key: string, atOrBefore: string): Promise<LatestDigestRow | undefined> {
+    if ((await this.containers.clusters.item(ACCESS_HISTORY_MARKER.id, key).read()).resource === undefined) return undefined;
     const [latest] = await this.query<LatestDigestRow>(
       'clusters',
       QUERY.latestDigestAt,
