@@ -20,6 +20,7 @@ import {
   clusterRoleBinding,
   deny,
   group,
+  nsRole,
   groupSubject,
   rbacObjects,
   rg,
@@ -111,6 +112,21 @@ describe('Kubernetes chains: found and near misses', () => {
     ['cluster-admin itself: nothing to escalate to', [rule(['*'], ['*'], ['*'])], undefined, []],
   ])('%s', (_label, rules, ns, expected) => {
     expect(chainsOf(rules, ns)).toEqual(expected);
+  });
+
+  it('escalate + update roles in a namespace where a Role is bound to it: every secret there; without the own Role binding, nothing', () => {
+    const of = (bindRole: boolean) => {
+      const objects = rbacObjects(
+        ...BASE,
+        nsRole('apps', 'team', [rule(['escalate', 'update'], [RBAC], ['roles']), rule(['get'], [''], ['pods'])]),
+        clusterRole('team-c', [rule(['escalate', 'update'], [RBAC], ['roles'])]),
+        bindRole ? roleBinding('apps', 'team-b', { kind: 'Role', name: 'team' }, [userSubject('u')]) : roleBinding('apps', 'team-b', { kind: 'ClusterRole', name: 'team-c' }, [userSubject('u')]),
+      );
+      return escalationFindings(world({ clusters: [C], kubernetes: [[C, objects]] })).findings.filter((f) => f.subject.name === 'u');
+    };
+    expect(of(true).map((f) => [f.technique, f.target, f.scope])).toEqual([['bind-escalate', 'secret-read', `${C.id}/namespaces/apps`]]);
+    expect(of(true)[0]?.steps[2]?.evidence[0]?.ref).toBe('RoleBinding apps/team-b');
+    expect(of(false)).toEqual([]);
   });
 
   it('a binding to group system:serviceaccounts:NS: a pod under any account of NS holds it', () => {

@@ -505,6 +505,35 @@ function bindEscalateChains(ctx: ClusterContext): EscalationFinding[] {
       }),
     );
   }
+  // In a namespace: escalate + update/patch on roles there, with a RoleBinding there binding a Role to the subject →
+  // write "*" rules into that Role → every permission of the namespace, secrets included.
+  const escalateNs = holders(ctx, [{ request: rq('escalate', 'roles', { apiGroup: RBAC }), anyNamespace: true, means: 'escalate roles' }]);
+  const updateNs = holders(ctx, [
+    { request: rq('update', 'roles', { apiGroup: RBAC }), anyNamespace: true, means: 'update roles' },
+    { request: rq('patch', 'roles', { apiGroup: RBAC }), anyNamespace: true, means: 'patch roles' },
+  ]);
+  for (const [k, esc] of escalateNs) {
+    const upd = updateNs.get(k);
+    if (upd === undefined || found.has(k) || !startable(ctx, esc)) continue;
+    const namespaces = intersect(esc.namespaces, upd.namespaces);
+    const own = [...esc.paths, ...upd.paths].find((p) => p.kind === 'rbac' && p.binding.kind === 'RoleBinding' && p.role.kind === 'Role' && (namespaces.has('*') || namespaces.has(p.namespace)));
+    if (own?.kind !== 'rbac' || covers(secretNamespaces(ctx, esc.subject), [own.namespace])) continue;
+    out.push(
+      finding(ctx, 'bind-escalate', 'secret-read', esc.subject, {
+        from: esc,
+        permission: 'secrets get/list',
+        scope: nsScope(ctx.cluster, [own.namespace]),
+        conditional: esc.conditional || upd.conditional,
+        steps: [
+          pathStep(`escalate on roles in ${own.namespace}: write rules it does not hold`, esc.paths, ctx.cluster, ctx.nameOf),
+          pathStep(`${meansText(upd.means)}: add "*" rules to Role ${own.namespace}/${own.role.name}`, upd.paths, ctx.cluster, ctx.nameOf),
+          pathStep(`Role ${own.namespace}/${own.role.name} is bound to it: every permission in ${own.namespace}, secrets included`, [own], ctx.cluster, ctx.nameOf),
+        ],
+        summary: `${subjectWords(esc.subject)} can escalate and edit Role ${own.namespace}/${own.role.name}, which is bound to it: it can read every secret in ${own.namespace}`,
+        remediation: { description: 'Remove escalate on roles, or remove update/patch on roles' },
+      }),
+    );
+  }
   return out;
 }
 
