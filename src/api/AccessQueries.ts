@@ -307,7 +307,7 @@ export class AccessQueries {
    */
   async accessChanges(query: AccessChangesQuery): Promise<AccessChangesAnswer<ClusterFreshness>> {
     const { clusters, models } = await this.select(query.clusters);
-    const selected = models.map((m, i) => ({ freshness: clusters[i] as ClusterFreshness, generation: m.generation, compiledAt: m.compiledAt, model: m.model, cluster: m.cluster }));
+    const selected = models.map((m, i) => ({ freshness: clusters[i] as ClusterFreshness, generation: m.generation, compiledAt: m.compiledAt, model: m.model, cluster: m.cluster, ...(m.findings === undefined ? {} : { findings: m.findings.findings }) }));
     return accessChangesOf(this.store, selected, query, this.now());
   }
 

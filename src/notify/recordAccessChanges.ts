@@ -1,7 +1,6 @@
 import { buildAccessModel, clusterKey } from '../engine/access/accessModel.ts';
-import { accessDigest } from '../engine/changes/accessDigest.ts';
+import { accessDigest, withStoredFindings } from '../engine/changes/accessDigest.ts';
 import { diffDigests } from '../engine/changes/diffDigests.ts';
-import type { RiskyAccessFinding } from '../engine/findings/riskyAccess.ts';
 import type { ClusterGeneration, IndexStore } from '../store/IndexStore.ts';
 import type { NotificationOutcome, RiskyGrantNotifier } from './riskyGrantNotifier.ts';
 
@@ -42,8 +41,7 @@ export async function recordAccessChanges(generation: ClusterGeneration, deps: R
     const cluster = model.clusters.find((c) => clusterKey(c.id) === clusterKey(generation.clusterId));
     if (cluster === undefined) return { history: 'failed', error: `the generation's slice has no cluster ${generation.clusterId}` };
     // The generation's own risky-access findings, when compiled with it, spare computing them twice.
-    const riskyFindings = generation.findings?.findings.filter((f): f is RiskyAccessFinding => f.kind === 'risky-access' && f.baseline !== true);
-    digest = accessDigest(model, cluster, riskyFindings === undefined ? {} : { riskyFindings });
+    digest = accessDigest(model, cluster, withStoredFindings(generation.findings?.findings));
     // Read before writing this one: the latest at or before this compile is the previous generation's.
     previous = await deps.store.readAccessDigestAt(generation.clusterId, generation.compiledAt);
     await deps.store.writeAccessDigest(generation.clusterId, generation.generation, generation.compiledAt, digest);

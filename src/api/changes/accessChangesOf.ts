@@ -1,8 +1,9 @@
 import type { AksCluster } from '../../model/aksCluster.ts';
 import type { AccessModel } from '../../engine/access/accessModel.ts';
-import { accessDigest, RISKY_CAPABILITIES, type AccessDigest } from '../../engine/changes/accessDigest.ts';
+import { accessDigest, RISKY_CAPABILITIES, withStoredFindings, type AccessDigest } from '../../engine/changes/accessDigest.ts';
 import { diffDigests, type AccessChange } from '../../engine/changes/diffDigests.ts';
 import type { IndexStore } from '../../store/IndexStore.ts';
+import type { Finding } from '../../engine/findings/Finding.ts';
 import { QueryError } from '../QueryError.ts';
 
 /*
@@ -51,6 +52,8 @@ export interface SelectedCluster<F> {
   readonly compiledAt: string;
   readonly model: AccessModel;
   readonly cluster: AksCluster;
+  /** The findings stored with the generation: a digest computed here reuses their risky-access ones, as the compile did. */
+  readonly findings?: readonly Finding[];
 }
 
 /** Digests computed from a model, kept as long as the model is (AccessQueries caches one model per generation). */
@@ -101,7 +104,7 @@ async function currentDigest<F>(store: Pick<IndexStore, 'readAccessDigestAt'>, s
   const cached = computed.get(s.model);
   if (cached !== undefined) return cached;
   const stored = await store.readAccessDigestAt(s.cluster.id, s.compiledAt);
-  const digest = stored?.generation === s.generation ? stored.digest : accessDigest(s.model, s.cluster);
+  const digest = stored?.generation === s.generation ? stored.digest : accessDigest(s.model, s.cluster, withStoredFindings(s.findings));
   computed.set(s.model, digest);
   return digest;
 }

@@ -11,6 +11,7 @@ import { normalizeScope } from '../azure/scopes.ts';
 import { permissionGrants } from '../azure/actionMatches.ts';
 import { KUBERNETES_RULES, riskyAccessFindings, type RiskyAccessFinding, type RiskyRule } from '../findings/riskyAccess.ts';
 import type { FindingSeverity } from '../findings/clusterIdentityFindings.ts';
+import type { Finding } from '../findings/Finding.ts';
 import { stableHash } from './stableHash.ts';
 
 /*
@@ -136,6 +137,12 @@ export interface AccessDigestOptions {
    * baselines); absent: computed here with riskyAccessFindings — the costly part of a digest.
    */
   readonly riskyFindings?: readonly RiskyAccessFinding[];
+}
+
+/** The options that reuse a generation's stored findings (their risky-access ones, baselines left out as riskyAccessFindings does). */
+export function withStoredFindings(findings: readonly Finding[] | undefined): AccessDigestOptions {
+  if (findings === undefined) return {};
+  return { riskyFindings: findings.filter((f): f is RiskyAccessFinding => f.kind === 'risky-access' && f.baseline !== true) };
 }
 
 /** The digest of one cluster of the model (built from the cluster's generation slice or the whole tenant: the answer is the same). */
