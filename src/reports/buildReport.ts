@@ -24,6 +24,15 @@ function zeroCounts(): Record<FindingSeverity, number> {
   return { critical: 0, high: 0, medium: 0, low: 0 };
 }
 
+/** What reportIdAt makes: the API accepts nothing else as a report id. */
+export const REPORT_ID = /^\d{8}T\d{6}Z$/;
+
+/** A `byRule` key, `risky-access:secrets-read` → [risky-access, secrets-read]. */
+export function splitRuleKey(key: string): [string, string] {
+  const at = key.indexOf(':');
+  return at < 0 ? [key, ''] : [key.slice(0, at), key.slice(at + 1)];
+}
+
 /** Ids sort in time order and are valid Cosmos ids (no / \ ? #): `20261129T210421Z`. */
 export function reportIdAt(now: Date): string {
   return now.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');

@@ -1,5 +1,6 @@
 import type { ComplianceReport } from '../../reports/ComplianceReport.ts';
 import { findingRow } from '../../reports/findingRow.ts';
+import { REPORT_ID } from '../../reports/buildReport.ts';
 import { isReportFormat, renderReport, REPORT_CONTENT_TYPES, REPORT_FORMATS, type ReportFormat } from '../../reports/render/renderReport.ts';
 import { SEVERITIES } from '../../reports/ComplianceReport.ts';
 import { QueryError } from '../QueryError.ts';
@@ -19,7 +20,6 @@ export const REPORT_FORMAT_PARAMETER: ParameterSpec = {
   expected: REPORT_FORMATS.join(', '),
 };
 
-const REPORT_ID = /^\d{8}T\d{6}Z$/;
 
 /** The report as a chat message, for completeness (the endpoint's own formats are what callers ask for). */
 function reportView(report: ComplianceReport): ChatView {

@@ -1,6 +1,6 @@
 import { SEVERITIES, type ComplianceReport } from '../ComplianceReport.ts';
 import { findingRow } from '../findingRow.ts';
-import { splitRule } from './renderMarkdown.ts';
+import { splitRuleKey } from '../buildReport.ts';
 import { clusterBarChart, escapeXml, SEVERITY_COLORS, severityBarChart, trendLineChart } from './svgCharts.ts';
 
 /*
@@ -98,7 +98,7 @@ export function renderHtml(report: ComplianceReport): string {
   const kinds = Object.entries(s.byRule);
   if (kinds.length > 0) {
     body.push('<h2>Findings by kind</h2>');
-    body.push(table('by-kind', ['kind', 'rule', 'findings'], kinds.map(([key, n]) => [...splitRule(key), { num: n }]), new Set([2])));
+    body.push(table('by-kind', ['kind', 'rule', 'findings'], kinds.map(([key, n]) => [...splitRuleKey(key), { num: n }]), new Set([2])));
   }
 
   body.push(`<h2>Findings (${report.findings.length})</h2>`);

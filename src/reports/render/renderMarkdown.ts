@@ -1,4 +1,5 @@
 import { SEVERITIES, type ComplianceReport } from '../ComplianceReport.ts';
+import { splitRuleKey } from '../buildReport.ts';
 import { findingRow } from '../findingRow.ts';
 
 /**
@@ -44,7 +45,7 @@ export function renderMarkdown(report: ComplianceReport): string {
 
   out.push('## Findings by kind', '');
   const kinds = Object.entries(s.byRule);
-  out.push(...(kinds.length === 0 ? ['No findings.'] : table(['kind', 'rule', 'findings'], kinds.map(([key, n]) => [...splitRule(key), `${n}`]), ['l', 'l', 'r'])), '');
+  out.push(...(kinds.length === 0 ? ['No findings.'] : table(['kind', 'rule', 'findings'], kinds.map(([key, n]) => [...splitRuleKey(key), `${n}`]), ['l', 'l', 'r'])), '');
 
   out.push(`## Trend (last ${report.trend.length} run${report.trend.length === 1 ? '' : 's'})`, '');
   out.push(...table(['run', 'total', ...SEVERITIES], report.trend.map((t) => [t.at, `${t.total}`, ...SEVERITIES.map((sev) => `${t.bySeverity[sev]}`)]), ['l', 'r', 'r', 'r', 'r', 'r']), '');
@@ -85,10 +86,4 @@ export function renderMarkdown(report: ComplianceReport): string {
     out.push('## Warnings', '', ...report.warnings.map((w) => `- ${markdownCell(w)}`), '');
   }
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
-}
-
-/** `risky-access:secrets-read` → [risky-access, secrets-read]. */
-export function splitRule(key: string): [string, string] {
-  const at = key.indexOf(':');
-  return at < 0 ? [key, ''] : [key.slice(0, at), key.slice(at + 1)];
 }

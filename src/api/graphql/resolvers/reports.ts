@@ -1,9 +1,9 @@
 import type { ComplianceReport, ReportSummary } from '../../../reports/ComplianceReport.ts';
 import { renderReport, type ReportFormat } from '../../../reports/render/renderReport.ts';
+import { REPORT_ID, splitRuleKey } from '../../../reports/buildReport.ts';
 import { QueryError } from '../../QueryError.ts';
 import type { GraphqlContext } from '../GraphqlContext.ts';
 
-const REPORT_ID = /^\d{8}T\d{6}Z$/;
 const FORMATS: Readonly<Record<string, ReportFormat>> = { JSON: 'json', CSV: 'csv', MD: 'md', HTML: 'html' };
 
 function readerOf(context: GraphqlContext): NonNullable<GraphqlContext['reports']> {
@@ -29,8 +29,8 @@ export const reportTypeResolvers = {
   ReportSummary: {
     byKind: (summary: ReportSummary) =>
       Object.entries(summary.byRule).map(([key, count]) => {
-        const at = key.indexOf(':');
-        return { kind: at < 0 ? key : key.slice(0, at), rule: at < 0 ? '' : key.slice(at + 1), count };
+        const [kind, rule] = splitRuleKey(key);
+        return { kind, rule, count };
       }),
   },
   ComplianceReport: {
