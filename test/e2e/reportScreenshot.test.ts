@@ -18,6 +18,12 @@ import { renderHtml } from '../../src/reports/render/renderHtml.ts';
 import { SEVERITY_COLORS } from '../../src/reports/render/svgCharts.ts';
 import { REPORT_INPUT, REPORT_NOW } from '../helpers/reportFixtures.ts';
 import { contosoGenerationsWithFindings } from '../helpers/contosoFindings.ts';
+import { startLocalHost } from '../../src/dev/localHost.ts';
+import { createRestHandler } from '../../src/api/rest/createRestHandler.ts';
+import { AccessQueries } from '../../src/api/AccessQueries.ts';
+import { createAuthenticate } from '../../src/api/auth/createAuthenticate.ts';
+import type { ComplianceReport } from '../../src/reports/ComplianceReport.ts';
+import { MemoryIndexStore } from '../helpers/memoryIndexStore.ts';
 
 const OUT = join(import.meta.dirname, '..', 'screenshots');
 const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter((p): p is string => p !== undefined && p !== '');
@@ -130,6 +136,36 @@ describe.skipIf(executablePath === undefined)('the HTML report in headless Chrom
     // Each severity colour covers a visible area (bars, badges, legend); low only in legends and cards: still > 0.
     for (const n of stats.near) expect(n).toBeGreaterThan(100);
     await page.close();
+  }, 60_000);
+
+  it('as GET /api/v1/report?format=html serves it (its CSP header applied): styled, charts drawn, no violation, no other request', async () => {
+    const stored = buildReport(REPORT_INPUT, REPORT_NOW);
+    const reports = { readLatest: () => Promise.resolve<ComplianceReport | undefined>(stored), readReport: () => Promise.resolve(undefined), listSummaries: () => Promise.resolve([stored.summary]) };
+    const rest = createRestHandler({ queries: new AccessQueries(new MemoryIndexStore()), authenticate: createAuthenticate({ localMode: true }), reports });
+    const host = await startLocalHost({ port: 0, rest, graphql: () => new Response(null, { status: 404 }), health: () => ({ ready: true }) });
+    try {
+      const page = await browser.newPage({ viewport: VIEWPORT });
+      const problems: string[] = [];
+      const requests: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
+      });
+      page.on('request', (r) => requests.push(r.url()));
+      const url = `${host.url}/api/v1/report?format=html`;
+      const response = await page.goto(url);
+      expect(response?.status()).toBe(200);
+      expect(response?.headers()['content-security-policy']).toMatch(/^default-src 'none'; style-src 'unsafe-inline'/);
+      expect(problems).toEqual([]);
+      expect(requests).toEqual([url]);
+      // The inline stylesheet applied under the header's CSP: cards are white boxes, badges coloured.
+      expect(await page.$eval('.card', (e) => getComputedStyle(e).backgroundColor)).toBe('rgb(255, 255, 255)');
+      expect(await page.$eval('.sev-critical', (e) => getComputedStyle(e).backgroundColor)).toBe('rgb(142, 27, 27)');
+      const sizes = await page.$$eval('svg.chart', (svgs) => svgs.map((s) => s.getBoundingClientRect().width));
+      expect(sizes).toHaveLength(3);
+      await page.close();
+    } finally {
+      await host.close();
+    }
   }, 60_000);
 
   it("contoso's report (hundreds of findings, long ARM ids and commands) stays within the page width, one row per finding", async () => {
