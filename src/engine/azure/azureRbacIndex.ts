@@ -85,10 +85,12 @@ export function buildAzureRbacIndex(data: AzureRbacData): AzureRbacIndex {
   const roles = new Map<string, RoleDefinition>();
   for (const role of data.roleDefinitions) roles.set(roleDefinitionGuid(role.name !== '' ? role.name : role.id), role);
   const byPrincipal = new Map<string, RoleAssignment[]>();
-  const byScope = new Map<string, RoleAssignment[]>();
+  /** Assignments by normalized scope, each with its role resolved once (holders() walks these for every question). */
+  const byScope = new Map<string, { assignment: RoleAssignment; role: RoleDefinition }[]>();
   const warnings: string[] = [];
   for (const a of data.roleAssignments) {
-    if (!roles.has(roleDefinitionGuid(a.roleDefinitionId))) {
+    const role = roles.get(roleDefinitionGuid(a.roleDefinitionId));
+    if (role === undefined) {
       warnings.push(`role assignment ${a.id} refers to role definition ${a.roleDefinitionId}, which is not in the input; it is not evaluated (add the output of 'az role definition list')`);
       continue;
     }
@@ -96,7 +98,7 @@ export function buildAzureRbacIndex(data: AzureRbacData): AzureRbacIndex {
     list.push(a);
     byPrincipal.set(a.principalId.toLowerCase(), list);
     const atScope = byScope.get(normalizeScope(a.scope)) ?? [];
-    atScope.push(a);
+    atScope.push({ assignment: a, role });
     byScope.set(normalizeScope(a.scope), atScope);
   }
 
@@ -120,11 +122,13 @@ export function buildAzureRbacIndex(data: AzureRbacData): AzureRbacIndex {
     return out;
   };
 
-  // What a role grants for an action does not depend on who holds it or where: remember it per role and action.
-  const roleMatches = new Map<string, string | null>();
-  const roleGrants = (role: RoleDefinition, action: string, kind: ActionKind): string | undefined => {
-    const key = `${role.name}\u0000${kind}\u0000${action}`;
-    let matched = roleMatches.get(key);
+  // What a role grants for an action does not depend on who holds it or where: remember it per role and action
+  // (keyed by the role object and `kind\0action`, built once per question by holders, not per assignment).
+  const roleMatches = new Map<RoleDefinition, Map<string, string | null>>();
+  const roleGrantsFor = (role: RoleDefinition, key: string, action: string, kind: ActionKind): string | undefined => {
+    let perRole = roleMatches.get(role);
+    if (perRole === undefined) roleMatches.set(role, (perRole = new Map<string, string | null>()));
+    let matched = perRole.get(key);
     if (matched === undefined) {
       matched = null;
       for (const permission of role.permissions) {
@@ -134,18 +138,18 @@ export function buildAzureRbacIndex(data: AzureRbacData): AzureRbacIndex {
           break;
         }
       }
-      roleMatches.set(key, matched);
+      perRole.set(key, matched);
     }
     return matched ?? undefined;
   };
+  const roleGrants = (role: RoleDefinition, action: string, kind: ActionKind): string | undefined => roleGrantsFor(role, `${kind}\u0000${action}`, action, kind);
 
-  /** `covered`: the caller already knows the assignment's scope covers `scope` (holders looks them up that way). */
-  const grantOf = (a: RoleAssignment, action: string, kind: ActionKind, scope: string, covered = false): Omit<AzureGrant, 'viaGroup'> | undefined => {
+  const grantOf = (a: RoleAssignment, action: string, kind: ActionKind, scope: string): Omit<AzureGrant, 'viaGroup'> | undefined => {
     const role = roles.get(roleDefinitionGuid(a.roleDefinitionId));
     if (role === undefined) return undefined;
     const matchedBy = roleGrants(role, action, kind);
     if (matchedBy === undefined) return undefined;
-    if (!covered && !scopeCovers(a.scope, scope, hierarchy)) return undefined;
+    if (!scopeCovers(a.scope, scope, hierarchy)) return undefined;
     return { assignment: a, role, action, matchedBy };
   };
 
@@ -207,10 +211,12 @@ export function buildAzureRbacIndex(data: AzureRbacData): AzureRbacIndex {
 
   const holders = (action: string, kind: ActionKind, scope: string): AzureGrant[] => {
     const out: AzureGrant[] = [];
+    const key = `${kind}\u0000${action}`;
     for (const candidate of new Set(coveringScopes(scope))) {
-      for (const a of byScope.get(candidate) ?? []) {
-        const grant = grantOf(a, action, kind, scope, true);
-        if (grant !== undefined) out.push(grant);
+      // Every assignment here covers `scope` (coveringScopes); only what its role grants is left to decide.
+      for (const { assignment, role } of byScope.get(candidate) ?? []) {
+        const matchedBy = roleGrantsFor(role, key, action, kind);
+        if (matchedBy !== undefined) out.push({ assignment, role, action, matchedBy });
       }
     }
     return out;
@@ -219,10 +225,7 @@ export function buildAzureRbacIndex(data: AzureRbacData): AzureRbacIndex {
   const assignmentsAt = (scope: string) => {
     const out: { assignment: RoleAssignment; role: RoleDefinition }[] = [];
     for (const candidate of new Set(coveringScopes(scope))) {
-      for (const assignment of byScope.get(candidate) ?? []) {
-        const role = roles.get(roleDefinitionGuid(assignment.roleDefinitionId));
-        if (role !== undefined) out.push({ assignment, role });
-      }
+      out.push(...(byScope.get(candidate) ?? []));
     }
     return out;
   };
