@@ -52,7 +52,7 @@ param apiIssuers string = ''
 @description('Incoming webhook (Teams workflow or Slack app) told about new risky grants; empty: none (azd env set CHANGES_WEBHOOK_URL).')
 param changesWebhookUrl string = ''
 @allowed(['', 'teams', 'slack'])
-@description('teams or slack: the kind of changesWebhookUrl (empty: inferred for hooks.slack.com).')
+@description('teams or slack: the kind of changesWebhookUrl (empty: inferred from the Slack or Teams webhook host).')
 param changesWebhookKind string = ''
 
 var tags = { 'azd-env-name': environmentName }

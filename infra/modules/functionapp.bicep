@@ -31,7 +31,7 @@ param accessHistoryTtlDays int = 90
 @description('Incoming webhook (Teams workflow or Slack app) told about new risky grants; empty: no notification. The URL is its credential.')
 param changesWebhookUrl string = ''
 @allowed(['', 'teams', 'slack'])
-@description('teams or slack: the kind of changesWebhookUrl (empty: inferred for hooks.slack.com).')
+@description('teams or slack: the kind of changesWebhookUrl (empty: inferred from the Slack or Teams webhook host).')
 param changesWebhookKind string = ''
 
 @description('Client id of the API\'s Entra app registration; empty: the API refuses every caller until it is set.')

@@ -39,10 +39,12 @@ describe('loadConfig', () => {
     });
   });
 
-  it('reads the changes settings: history TTL, the webhook URL and its kind (inferred for hooks.slack.com), refusing plain http and unknown kinds without echoing the URL', () => {
+  it('reads the changes settings: history TTL, the webhook URL and its kind (inferred from Slack and Teams webhook hosts), refusing plain http and unknown kinds without echoing the URL', () => {
     const teams = 'https://prod-01.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?sig=SECRET';
     expect(loadConfig({ ...VALID, ACCESS_HISTORY_TTL_DAYS: '30', AKS_ACCESS_WEBHOOK_URL: teams, AKS_ACCESS_WEBHOOK_KIND: 'Teams' }).changes).toEqual({ historyTtlDays: 30, webhook: { url: teams, kind: 'teams' } });
     expect(loadConfig({ ...VALID, AKS_ACCESS_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/SECRET' }).changes.webhook).toEqual({ url: 'https://hooks.slack.com/services/T0/B0/SECRET', kind: 'slack' });
+    expect(loadConfig({ ...VALID, AKS_ACCESS_WEBHOOK_URL: teams }).changes.webhook?.kind).toBe('teams');
+    expect(loadConfig({ ...VALID, AKS_ACCESS_WEBHOOK_URL: 'https://contoso.webhook.office.com/webhookb2/SECRET' }).changes.webhook?.kind).toBe('teams');
     expect(loadConfig({ ...VALID, AKS_ACCESS_WEBHOOK_URL: 'http://127.0.0.1:9999/hook', AKS_ACCESS_WEBHOOK_KIND: 'slack' }).changes.webhook?.kind).toBe('slack');
     const found = problems({ ...VALID, ACCESS_HISTORY_TTL_DAYS: '0', AKS_ACCESS_WEBHOOK_URL: 'http://hooks.example.com/SECRET', AKS_ACCESS_WEBHOOK_KIND: 'discord' });
     expect(found).toEqual([

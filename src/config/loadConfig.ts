@@ -135,6 +135,8 @@ export function loadConfig(env: Environment): AppConfig {
 }
 
 const WEBHOOK_KINDS = ['teams', 'slack'] as const;
+/** Where Teams workflow ("when a Teams webhook request is received") and connector webhooks live. */
+const TEAMS_WEBHOOK_HOSTS = /(^|\.)(logic\.azure\.com|powerautomate\.com|powerplatform\.com|webhook\.office\.com)$/;
 
 /**
  * The webhook URL carries its own secret, so it goes over https only (plain http to a loopback address is let
@@ -156,7 +158,7 @@ function changesConfig(read: (name: string) => string | undefined, integer: (nam
   const loopback = parsed.hostname === '127.0.0.1' || parsed.hostname === 'localhost' || parsed.hostname === '[::1]';
   // The URL is not echoed: it is the webhook's credential.
   if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback)) problems.push(`AKS_ACCESS_WEBHOOK_URL must use https (host ${parsed.hostname}): the URL is the webhook's credential`);
-  const kind = kindSetting ?? (parsed.hostname === 'hooks.slack.com' ? 'slack' : undefined);
+  const kind = kindSetting ?? (parsed.hostname === 'hooks.slack.com' ? 'slack' : TEAMS_WEBHOOK_HOSTS.test(parsed.hostname) ? 'teams' : undefined);
   if (kind === undefined) {
     problems.push(`AKS_ACCESS_WEBHOOK_KIND is not set: teams or slack, the kind of incoming webhook AKS_ACCESS_WEBHOOK_URL (host ${parsed.hostname}) is`);
     return { historyTtlDays };
