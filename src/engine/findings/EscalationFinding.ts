@@ -66,9 +66,12 @@ export interface EscalationFinding {
   /** The Entra object id of the subject when it has one (users, groups, service principals). */
   readonly principalId?: string;
   readonly target: EscalationTarget;
-  /** What is reached: `cluster-admin`, `secrets get/list`, or the Azure role name (target azure-role). */
+  /** What is reached: `cluster-admin`, `secrets get/list`, or the Azure role names, comma-separated (target azure-role). */
   readonly permission: string;
-  /** Where it is reached: a namespace (`namespace/NAME`), the cluster id, or the Azure role assignment's scope. */
+  /**
+   * Where it is reached: the cluster id (cluster-admin, or every namespace), `CLUSTER-ID/namespaces/NS`, or the
+   * Azure role assignments' scopes; several are separated by a space.
+   */
   readonly scope: string;
   readonly steps: readonly EscalationStep[];
   readonly summary: string;
