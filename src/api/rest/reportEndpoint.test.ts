@@ -11,7 +11,7 @@ import { CosmosReportStore } from '../../reports/CosmosReportStore.ts';
 import { renderReport } from '../../reports/render/renderReport.ts';
 import { AccessQueries } from '../AccessQueries.ts';
 import { QueryError } from '../QueryError.ts';
-import { ROLE_READ, type Authenticate } from '../auth/Caller.ts';
+import { ROLE_ADMIN, ROLE_READ, type Authenticate } from '../auth/Caller.ts';
 import { createAuthenticate } from '../auth/createAuthenticate.ts';
 import { createRestHandler, type RestHandler } from './createRestHandler.ts';
 
@@ -88,6 +88,20 @@ describe('GET /api/v1/report', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { parameter: string } }).error.parameter).toBe('id');
     expect((await get('/report?top=5')).status).toBe(400);
+  });
+
+  it("shows failing units' messages and needed permissions to Access.Admin only, as /status does", async () => {
+    type Units = { units: { failing: { unit: string; state: string; message?: string }[] }; warnings: string[] };
+    const as = (roles: string[]) => createRestHandler({ queries: new AccessQueries(new MemoryIndexStore()), authenticate: () => Promise.resolve({ id: 'someone', roles, via: 'bearer' }), reports });
+    const reader = (await (await get('/report', as([ROLE_READ]))).json()) as Units;
+    expect(reader.units.failing).toEqual([{ unit: 'k8s-rbac/cluster:aks-dev-weu', state: 'transient', lastAttempt: '2026-11-28T05:46:00.000Z', lastSuccess: '2026-11-27T05:46:00.000Z' }]);
+    expect(reader.warnings.at(-1)).toBe("failing units' messages and the permissions they need are shown to the app role Access.Admin only (as in /status)");
+    const admin = (await (await get('/report', as([ROLE_ADMIN]))).json()) as Units;
+    expect(admin.units.failing[0]?.message).toBe('503 from the API server');
+    expect(admin.warnings).not.toContain(reader.warnings.at(-1));
+    // The rendered formats follow the JSON they are made from.
+    expect(await (await get('/report?format=md', as([ROLE_READ]))).text()).toContain('| k8s-rbac/cluster:aks-dev-weu | transient | 2026-11-27T05:46:00.000Z |  |  |');
+    expect(await (await get('/report?format=md', as([ROLE_ADMIN]))).text()).toContain('| k8s-rbac/cluster:aks-dev-weu | transient | 2026-11-27T05:46:00.000Z | 503 from the API server |  |');
   });
 
   it('needs a caller like every endpoint, and says so when the host keeps no reports', async () => {

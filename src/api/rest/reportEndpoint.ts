@@ -1,6 +1,9 @@
 import type { ComplianceReport } from '../../reports/ComplianceReport.ts';
 import { findingRow } from '../../reports/findingRow.ts';
 import { REPORT_ID } from '../../reports/buildReport.ts';
+import { withoutUnitDetails } from '../../reports/withoutUnitDetails.ts';
+import { ROLE_ADMIN } from '../auth/Caller.ts';
+import { hasRole } from '../auth/roles.ts';
 import { isReportFormat, renderReport, REPORT_CONTENT_TYPES, REPORT_FORMATS, type ReportFormat } from '../../reports/render/renderReport.ts';
 import { SEVERITIES } from '../../reports/ComplianceReport.ts';
 import { QueryError } from '../QueryError.ts';
@@ -63,7 +66,7 @@ export const reportEndpoint: Endpoint = {
       return { body: renderReport(json as ComplianceReport, chosen), contentType: REPORT_CONTENT_TYPES[chosen], headers };
     },
   },
-  run: async ({ params, reports }) => {
+  run: async ({ params, reports, caller }) => {
     if (reports === undefined) throw new QueryError('NOT_INDEXED', 'compliance reports are not configured on this host');
     const id = params.text('id');
     const report = id === undefined ? await reports.readLatest() : await reports.readReport(id);
@@ -74,6 +77,8 @@ export const reportEndpoint: Endpoint = {
       }
       throw new QueryError('NOT_INDEXED', 'no compliance report has been stored yet: the report timer writes one on its schedule (AKS_ACCESS_REPORT_SCHEDULE, daily by default)');
     }
-    return { json: report, chat: () => reportView(report) };
+    // As /status: the failing units' messages and needed permissions are for Access.Admin.
+    const shown = hasRole(caller, ROLE_ADMIN) ? report : withoutUnitDetails(report, ROLE_ADMIN);
+    return { json: shown, chat: () => reportView(shown) };
   },
 };

@@ -9,11 +9,13 @@ import { CosmosReportStore } from '../../../reports/CosmosReportStore.ts';
 import { renderReport } from '../../../reports/render/renderReport.ts';
 import { AccessQueries } from '../../AccessQueries.ts';
 import { createAuthenticate } from '../../auth/createAuthenticate.ts';
+import { ROLE_READ } from '../../auth/Caller.ts';
 import { createYoga, type GraphqlServer } from '../createYoga.ts';
 
 let server: CosmosTestServer;
 let yoga: GraphqlServer;
 let empty: GraphqlServer;
+let store: CosmosReportStore;
 const older = buildReport(REPORT_INPUT, new Date('2026-11-27T06:00:00.000Z'));
 const latest = buildReport({ ...REPORT_INPUT, findings: REPORT_INPUT.findings.slice(2) }, new Date('2026-11-28T06:00:00.000Z'));
 const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -22,6 +24,7 @@ beforeAll(async () => {
   server = await startCosmosServer();
   const db = await createTestIndexStore(server);
   const reports = new CosmosReportStore(db.client, { databaseId: db.databaseId });
+  store = reports;
   const authenticate = createAuthenticate({ localMode: true });
   empty = createYoga({ queries: new AccessQueries(new MemoryIndexStore()), reports, authenticate, log: () => undefined });
   const emptyAnswer = await ask<{ report: unknown; reports: unknown[] }>(empty, '{ report { id } reports { id } }');
@@ -73,6 +76,15 @@ describe('GraphQL compliance reports', () => {
     expect(byId.data?.report?.id).toBe(older.id);
     const none = await ask<{ report: { id: string } | null }>(yoga, '{ report(id: "20200101T000000Z") { id } }');
     expect(none.data?.report).toBeNull();
+  });
+
+  it("a caller without Access.Admin gets the report without the failing units' messages and permissions, and a warning saying so", async () => {
+    const reader = createYoga({ queries: new AccessQueries(new MemoryIndexStore()), reports: store, authenticate: () => Promise.resolve({ id: 'r', roles: [ROLE_READ], via: 'bearer' }), log: () => undefined });
+    const reply = await ask<{ report: { warnings: string[]; document: string } }>(reader, '{ report { warnings document } }');
+    expect(reply.errors).toEqual([]);
+    const json = JSON.parse(reply.data?.report.document ?? '{}') as { units: { failing: { message?: string }[] } };
+    expect(json.units.failing.map((u) => u.message)).toEqual([undefined]);
+    expect(reply.data?.report.warnings.at(-1)).toMatch(/shown to the app role Access\.Admin only/);
   });
 
   it('a malformed id is BAD_REQUEST; a host without reports says so', async () => {

@@ -2,6 +2,9 @@ import type { ComplianceReport, ReportSummary } from '../../../reports/Complianc
 import { renderReport, type ReportFormat } from '../../../reports/render/renderReport.ts';
 import { REPORT_ID, splitRuleKey } from '../../../reports/buildReport.ts';
 import { QueryError } from '../../QueryError.ts';
+import { withoutUnitDetails } from '../../../reports/withoutUnitDetails.ts';
+import { ROLE_ADMIN } from '../../auth/Caller.ts';
+import { hasRole } from '../../auth/roles.ts';
 import type { GraphqlContext } from '../GraphqlContext.ts';
 
 const FORMATS: Readonly<Record<string, ReportFormat>> = { JSON: 'json', CSV: 'csv', MD: 'md', HTML: 'html' };
@@ -19,9 +22,11 @@ export async function reports(_parent: unknown, args: { readonly first?: number 
 /** Query.report: the latest stored report, or one by id; null when there is none. */
 export async function report(_parent: unknown, args: { readonly id?: string | null }, context: GraphqlContext): Promise<ComplianceReport | null> {
   const reader = readerOf(context);
-  if (args.id === undefined || args.id === null) return (await reader.readLatest()) ?? null;
-  if (!REPORT_ID.test(args.id)) throw new QueryError('BAD_REQUEST', `report id "${args.id}" is not a report id: expected the generation time, e.g. 20261129T060000Z`);
-  return (await reader.readReport(args.id)) ?? null;
+  if (args.id !== undefined && args.id !== null && !REPORT_ID.test(args.id)) throw new QueryError('BAD_REQUEST', `report id "${args.id}" is not a report id: expected the generation time, e.g. 20261129T060000Z`);
+  const found = args.id === undefined || args.id === null ? await reader.readLatest() : await reader.readReport(args.id);
+  if (found === undefined) return null;
+  // As /status: the failing units' messages and needed permissions are for Access.Admin.
+  return hasRole(context.caller, ROLE_ADMIN) ? found : withoutUnitDetails(found, ROLE_ADMIN);
 }
 
 /** byKind from the summary's `kind:rule` counts; document renders the report. */
