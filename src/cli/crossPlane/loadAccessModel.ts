@@ -2,11 +2,13 @@ import type { AksCluster } from '../../model/aksCluster.ts';
 import type { RbacObjects } from '../../model/k8sRbac.ts';
 import { readManifestFiles } from '../../manifests/readManifestFiles.ts';
 import { readAzureFiles } from '../../offline/readAzureFiles.ts';
-import { buildAccessModel, clusterKey, findCluster, type AccessModel } from '../../engine/access/accessModel.ts';
+import { buildAccessModel, clusterKey, findCluster, type AccessModel, type AccessModelInput } from '../../engine/access/accessModel.ts';
 import { UsageError } from '../UsageError.ts';
 
 export interface LoadedAccessModel {
   readonly model: AccessModel;
+  /** What the model was built from (for callers that index it rather than ask it). */
+  readonly input: AccessModelInput;
   /** The clusters the question is about (`--cluster`, else every cluster). */
   readonly clusters: readonly AksCluster[];
   readonly warnings: readonly string[];
@@ -78,14 +80,15 @@ export async function loadAccessModel(fromFiles: readonly string[], azureFiles: 
     warnings.push(...objects.warnings);
     kubernetes.set(id, objects);
   }
-  const model = buildAccessModel({
+  const input: AccessModelInput = {
     clusters,
     kubernetes,
     azure: azure?.azure ?? { roleDefinitions: [], roleAssignments: [], denyAssignments: [], hierarchy: [] },
     entra: azure?.entra ?? { users: [], groups: [], servicePrincipals: [] },
-  });
+  };
+  const model = buildAccessModel(input);
   warnings.push(...model.warnings);
   if (clusters.length === 0) throw new UsageError('no clusters: give az aks list output in --azure-files, or Kubernetes manifests with --from-files');
   const scope = selected.length > 0 ? selected : clusters;
-  return { model, clusters: scope.map((c) => findCluster(model, c.id) ?? c), warnings };
+  return { model, input, clusters: scope.map((c) => findCluster(model, c.id) ?? c), warnings };
 }

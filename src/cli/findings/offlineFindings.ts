@@ -8,7 +8,7 @@ import type { K8sPod } from '../../model/k8sInventory.ts';
 import { extractInternalLoadBalancerSubnets, extractNetworkAndRegistries, extractPods } from '../../normalize/extractFindingsInputs.ts';
 import { extractServiceAccounts } from '../../normalize/extractServiceAccounts.ts';
 import { extractFederatedCredentials } from '../../normalize/extractFederatedCredentials.ts';
-import { loadAccessModel } from '../crossPlane/loadAccessModel.ts';
+import { loadAccessModel, type LoadedAccessModel } from '../crossPlane/loadAccessModel.ts';
 
 export interface OfflineFindingsOptions {
   /** `az` exports (files or directories). */
@@ -29,7 +29,7 @@ export interface OfflineFindings {
   readonly warnings: readonly string[];
 }
 
-async function documentsOf(paths: readonly string[]) {
+export async function documentsOf(paths: readonly string[]): Promise<{ value: unknown; source: string }[]> {
   if (paths.length === 0) return [];
   const documents = [];
   for (const file of await expandPaths(paths)) documents.push(...(await parseFile(file)));
@@ -40,6 +40,26 @@ function splitClusterPath(arg: string): [string | undefined, string] {
   const eq = arg.indexOf('=');
   if (eq <= 0 || arg.slice(0, eq).includes('/')) return [undefined, arg];
   return [arg.slice(0, eq), arg.slice(eq + 1)];
+}
+
+/**
+ * The manifest documents of each cluster (lower-case id), attached the way loadAccessModel attaches manifests:
+ * `CLUSTER=PATH` to that cluster, a plain PATH to the only cluster there is.
+ */
+export async function manifestDocumentsByCluster(loaded: LoadedAccessModel, fromFiles: readonly string[]): Promise<Map<string, { value: unknown; source: string }[]>> {
+  const perCluster = new Map<string, { value: unknown; source: string }[]>();
+  for (const arg of fromFiles) {
+    const [name, path] = splitClusterPath(arg);
+    const cluster =
+      name !== undefined
+        ? loaded.model.clusters.find((c) => c.name.toLowerCase() === name.toLowerCase() || c.id.toLowerCase() === name.toLowerCase())
+        : loaded.clusters.length === 1
+          ? loaded.clusters[0]
+          : undefined;
+    if (cluster === undefined) continue;
+    perCluster.set(clusterKey(cluster.id), [...(perCluster.get(clusterKey(cluster.id)) ?? []), ...(await documentsOf([path]))]);
+  }
+  return perCluster;
 }
 
 /** Findings offline: cluster-identity gaps, risky access and escalation paths from az exports and manifests. */
@@ -53,22 +73,7 @@ export async function offlineFindings(options: OfflineFindingsOptions): Promise<
 
   // Manifest documents per cluster (lower-case id), attached the way loadAccessModel attaches manifests; read once.
   let perCluster: Map<string, { value: unknown; source: string }[]> | undefined;
-  const manifests = async () => {
-    if (perCluster !== undefined) return perCluster;
-    perCluster = new Map();
-    for (const arg of fromFiles) {
-      const [name, path] = splitClusterPath(arg);
-      const cluster =
-        name !== undefined
-          ? loaded.model.clusters.find((c) => c.name.toLowerCase() === name.toLowerCase() || c.id.toLowerCase() === name.toLowerCase())
-          : loaded.clusters.length === 1
-            ? loaded.clusters[0]
-            : undefined;
-      if (cluster === undefined) continue;
-      perCluster.set(clusterKey(cluster.id), [...(perCluster.get(clusterKey(cluster.id)) ?? []), ...(await documentsOf([path]))]);
-    }
-    return perCluster;
-  };
+  const manifests = async () => (perCluster ??= await manifestDocumentsByCluster(loaded, fromFiles));
 
   if (wanted('cluster-identity')) {
     const { subnets, registries } = extractNetworkAndRegistries(await documentsOf(azureFiles));

@@ -10,6 +10,12 @@ export type RawK8sLists = Readonly<Record<K8sListName, readonly unknown[]>>;
 export interface K8sCollection extends RbacObjects, K8sInventory {
   /** Non-fatal remarks (a binding without a name is kept and evaluated, and said so). */
   readonly warnings: readonly string[];
+  /**
+   * Subnets named by internal LoadBalancer Services (`azure-load-balancer-internal-subnet`), for the
+   * cluster-identity check. The API-server collector does not list Services (yet); a collection made from
+   * manifests (src/dev/fileTenant.ts) carries them.
+   */
+  readonly internalLoadBalancerSubnets?: readonly string[];
 }
 
 /** Service-account annotations that decide access (Azure workload identity); everything else is dropped. */

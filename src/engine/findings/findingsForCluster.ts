@@ -90,8 +90,10 @@ export function findingsForCluster(input: AccessModelInput, clusterId: string, n
   const model = buildAccessModel(input);
   const cluster = model.clusters.find((c) => clusterKey(c.id) === key);
   if (cluster === undefined) throw new Error(`cluster ${clusterId} is not in its slice`);
-  // The k8s-rbac collector's snapshot carries the pods next to the RBAC objects (K8sCollection).
-  const pods = (input.kubernetes.get(key) as { pods?: readonly K8sPod[] } | undefined)?.pods ?? [];
+  // The k8s-rbac collector's snapshot carries the pods (and, when it has them, internal load-balancer subnets) next to the RBAC objects (K8sCollection).
+  const inventory = input.kubernetes.get(key) as { pods?: readonly K8sPod[]; internalLoadBalancerSubnets?: readonly string[] } | undefined;
+  const pods = inventory?.pods ?? [];
+  const ilbSubnets = [...new Set([...(network.internalLoadBalancerSubnets ?? []), ...(inventory?.internalLoadBalancerSubnets ?? [])])];
 
   const identity = clusterIdentityFindings({
     model,
@@ -99,7 +101,7 @@ export function findingsForCluster(input: AccessModelInput, clusterId: string, n
     inventories: new Map([[key, { pods }]]),
     subnets: network.subnets ?? [],
     registries: network.registries ?? [],
-    internalLoadBalancerSubnets: new Map([[key, network.internalLoadBalancerSubnets ?? []]]),
+    internalLoadBalancerSubnets: new Map([[key, ilbSubnets]]),
   });
   const risky = riskyAccessFindings(model, { clusters: [cluster] });
   const serviceAccounts = (input.kubernetes.get(key) as { serviceAccounts?: readonly K8sServiceAccount[] } | undefined)?.serviceAccounts ?? [];
