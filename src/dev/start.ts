@@ -34,6 +34,8 @@ import { createRestHandler } from '../api/rest/createRestHandler.ts';
 import { createYoga } from '../api/graphql/createYoga.ts';
 import { flagSet, flagValue, flagValues, parseArgs } from '../cli/parseArgs.ts';
 import { UsageError } from '../cli/UsageError.ts';
+import { isInputPath } from '../cli/inputPath.ts';
+import { fileTenant } from './fileTenant.ts';
 import { syncProgress } from './syncProgress.ts';
 import { printAnswers } from './printAnswers.ts';
 import { liveTenant } from './liveTenant.ts';
@@ -45,6 +47,9 @@ const USAGE = `npm start [-- OPTIONS]
   (no options)          sync the simulated Contoso tenant into an embedded Cosmos DB, then serve the API
   --port N              port of http://localhost:N (default 7071; 0 = any free port)
   --scenario FILE       another simulated tenant (format: scenarios/README.md); also: npm start -- FILE
+  --azure-files PATH... [--from-files [CLUSTER=]PATH...]
+                        index exported files instead (az JSON exports and kubectl manifests, as aks-access
+                        findings and who-can read them offline): the API answers for that tenant
   --interval DURATION   re-sync every DURATION (e.g. 90s, 15m, 1h; default 15m; 0 = never)
   --once                sync, print the first answers and exit (exit code 1 if a unit failed)
   --live                index the real tenant with your Azure identity (az login / DefaultAzureCredential)
@@ -85,6 +90,8 @@ interface StartOptions {
   readonly subscriptions: readonly string[];
   readonly clusters: readonly string[];
   readonly verbose: boolean;
+  /** --azure-files / --from-files: a tenant read from exported files (src/dev/fileTenant.ts). */
+  readonly files?: { readonly azure: readonly string[]; readonly manifests: readonly string[] };
 }
 
 function readOptions(argv: readonly string[]): StartOptions | undefined {
@@ -99,6 +106,8 @@ function readOptions(argv: readonly string[]): StartOptions | undefined {
     { name: 'cluster', aliases: ['clusters'], arity: 'many' },
     { name: 'verbose', aliases: ['v'], arity: 'boolean' },
     { name: 'help', aliases: ['h'], arity: 'boolean' },
+    { name: 'azure-files', arity: 'many', belongs: isInputPath },
+    { name: 'from-files', aliases: ['f', 'from-file'], arity: 'many', belongs: isInputPath },
   ]);
   if (flagSet(args, 'help')) return undefined;
   const port = Number(flagValue(args, 'port') ?? '7071');
@@ -107,6 +116,11 @@ function readOptions(argv: readonly string[]): StartOptions | undefined {
   const scenario = flagValue(args, 'scenario') ?? args.positionals[0];
   const live = flagSet(args, 'live');
   if (live && scenario !== undefined) throw new UsageError('--live reads the real tenant: it takes no scenario');
+  const azureFiles = flagValues(args, 'azure-files');
+  const manifests = flagValues(args, 'from-files');
+  const files = azureFiles.length > 0 || manifests.length > 0 ? { azure: azureFiles, manifests } : undefined;
+  if (files !== undefined && (live || scenario !== undefined)) throw new UsageError('--azure-files/--from-files index exported files: they take no --live or scenario');
+  if (files !== undefined && azureFiles.length === 0) throw new UsageError('--from-files needs --azure-files too: the clusters, their identities and Azure RBAC come from the az exports');
   for (const flag of ['tenant', 'subscription', 'cluster']) {
     if (!live && flagSet(args, flag)) throw new UsageError(`--${flag} chooses what --live indexes; add --live (the simulated tenant is always indexed whole)`);
   }
@@ -120,6 +134,7 @@ function readOptions(argv: readonly string[]): StartOptions | undefined {
     subscriptions: flagValues(args, 'subscription'),
     clusters: flagValues(args, 'cluster'),
     verbose: flagSet(args, 'verbose'),
+    ...(files === undefined ? {} : { files }),
   };
 }
 
@@ -159,6 +174,11 @@ async function main(argv: readonly string[]): Promise<number> {
       collect = live.collect;
       const only = [...(options.subscriptions.length > 0 ? [`subscriptions ${options.subscriptions.join(', ')}`] : []), ...(options.clusters.length > 0 ? [`clusters ${options.clusters.join(', ')}`] : [])];
       source = `Live tenant ${live.tenantId} (DefaultAzureCredential)${only.length > 0 ? `, only ${only.join('; ')}` : ''}`;
+    } else if (options.files !== undefined) {
+      const tenant = await fileTenant(options.files.azure, options.files.manifests);
+      collect = tenant.collect;
+      for (const w of tenant.warnings) err(`warning: ${w}\n`);
+      source = `Exported files: ${tenant.clusters} cluster(s) from ${[...options.files.azure, ...options.files.manifests].join(', ')}`;
     } else {
       const scenario = await loadScenario(options.scenario);
       const sim = await startSimTenant(scenario, { certificate });
