@@ -53,8 +53,9 @@ var indexerDataActions = [
   'Microsoft.ContainerService/managedClusters/namespaces/read'
   'Microsoft.ContainerService/managedClusters/serviceaccounts/read'
   'Microsoft.ContainerService/managedClusters/pods/read'
+  'Microsoft.ContainerService/managedClusters/services/read'
 ]
-var indexerRoleDescription = 'Lets the aks-access indexer read Kubernetes RBAC objects, namespaces, service accounts and pods (never secrets) and fetch the cluster user kubeconfig.'
+var indexerRoleDescription = 'Lets the aks-access indexer read Kubernetes RBAC objects, namespaces, service accounts, pods and services (never secrets) and fetch the cluster user kubeconfig.'
 
 // The tenant unit lists the descendants of the tenant root management group: with a narrower scope, a role
 // holding only that action is assigned there (Reader on the root already includes it).

@@ -333,6 +333,7 @@ export async function fetchK8s(scope: K8sClusterScope, options: K8sFetchOptions 
     namespaces: (p, o) => core.listNamespace(p, o),
     serviceAccounts: (p, o) => core.listServiceAccountForAllNamespaces(p, o),
     pods: (p, o) => core.listPodForAllNamespaces(p, o),
+    services: (p, o) => core.listServiceForAllNamespaces(p, o),
   };
   const resolved: Required<K8sFetchOptions> = { pageSize: options.pageSize ?? 500, timeoutMs: options.timeoutMs ?? 30_000, retry: options.retry ?? DEFAULT_RETRY };
   const lists: Partial<Record<K8sListName, unknown[]>> = {};

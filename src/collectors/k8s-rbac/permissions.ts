@@ -1,7 +1,7 @@
 import type { CollectorPermissions } from '../CollectorPermissions.ts';
 
 /** The lists the k8s-rbac collector reads from a cluster's API server: the one place that says what it reads. */
-export type K8sListName = 'clusterRoles' | 'clusterRoleBindings' | 'roles' | 'roleBindings' | 'namespaces' | 'serviceAccounts' | 'pods';
+export type K8sListName = 'clusterRoles' | 'clusterRoleBindings' | 'roles' | 'roleBindings' | 'namespaces' | 'serviceAccounts' | 'pods' | 'services';
 
 export interface K8sListSpec {
   readonly name: K8sListName;
@@ -44,6 +44,8 @@ export const K8S_LISTS: readonly K8sListSpec[] = [
   spec('namespaces', '', 'namespaces', 'Namespace', false),
   spec('serviceAccounts', '', 'serviceaccounts', 'ServiceAccount', true),
   spec('pods', '', 'pods', 'Pod', true),
+  // Only internal LoadBalancer Services' subnet annotations are kept (the cluster-identity check's internal-lb condition).
+  spec('services', '', 'services', 'Service', true),
 ];
 
 /** ARM action behind the cluster's user kubeconfig (the server URL and CA the collector connects with). */
@@ -51,7 +53,7 @@ export const LIST_CLUSTER_USER_CREDENTIAL_ACTION = `${AKS}/listClusterUserCreden
 
 /**
  * What the k8s-rbac collector needs: `list` (never `watch`, never `get`) on the RBAC objects, namespaces,
- * service accounts and pods — never secrets — plus the matching AKS data actions for clusters that authorize
+ * service accounts, pods and services — never secrets — plus the matching AKS data actions for clusters that authorize
  * with Azure RBAC, and the user credential action for the kubeconfig.
  */
 export const K8S_RBAC_PERMISSIONS: CollectorPermissions = {

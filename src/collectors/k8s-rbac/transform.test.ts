@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { K8sObjectError, transformK8s, type RawK8sLists } from './transform.ts';
 
-const EMPTY: RawK8sLists = { clusterRoles: [], clusterRoleBindings: [], roles: [], roleBindings: [], namespaces: [], serviceAccounts: [], pods: [] };
+const EMPTY: RawK8sLists = { clusterRoles: [], clusterRoleBindings: [], roles: [], roleBindings: [], namespaces: [], serviceAccounts: [], pods: [], services: [] };
 
 function lists(partial: Partial<Record<keyof RawK8sLists, unknown[]>>): RawK8sLists {
   return { ...EMPTY, ...partial };
@@ -134,5 +134,25 @@ describe('transformK8s: inventory', () => {
   it('names a pod whose containers are broken', () => {
     expect(errorOf(lists({ pods: [{ metadata: { name: 'p', namespace: 'n' }, spec: { containers: [{ name: 'c' }] } }] })).message).toBe('malformed Pod n/p from the API server: spec.containers[0].image must be a non-empty string');
     expect(errorOf(lists({ pods: [{ metadata: { name: 'p', namespace: 'n' } }] })).message).toBe('malformed Pod n/p from the API server: spec must be a mapping');
+  });
+
+  const ILB = 'service.beta.kubernetes.io/azure-load-balancer-internal';
+  const SUBNET = 'service.beta.kubernetes.io/azure-load-balancer-internal-subnet';
+  const svc = (name: string, annotations?: Record<string, string>) => ({ metadata: { name, namespace: 'payments', ...(annotations === undefined ? {} : { annotations }) }, spec: { type: 'LoadBalancer' } });
+
+  it.each<[string, unknown[], string[]]>([
+    ['an internal LoadBalancer with a subnet', [svc('a', { [ILB]: 'true', [SUBNET]: 'snet-ilb' })], ['snet-ilb']],
+    ['the annotation value is case-insensitive, the subnet an id', [svc('a', { [ILB]: 'True', [SUBNET]: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/x' })], ['/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/x']],
+    ['each subnet once', [svc('a', { [ILB]: 'true', [SUBNET]: 'snet-ilb' }), svc('b', { [ILB]: 'true', [SUBNET]: 'snet-ilb' })], ['snet-ilb']],
+    ['not internal: a subnet annotation alone', [svc('a', { [SUBNET]: 'snet-ilb' })], []],
+    ['internal "false"', [svc('a', { [ILB]: 'false', [SUBNET]: 'snet-ilb' })], []],
+    ['internal without a subnet (the nodes’ subnet)', [svc('a', { [ILB]: 'true' })], []],
+    ['no annotations', [svc('a')], []],
+  ])('services: keeps only internal load-balancer subnets — %s', (_name, services, expected) => {
+    expect(transformK8s(lists({ services }), 'k8s://aks1').internalLoadBalancerSubnets).toEqual(expected);
+  });
+
+  it('names a service whose annotations are not strings', () => {
+    expect(errorOf(lists({ services: [{ metadata: { name: 's', namespace: 'n', annotations: { [ILB]: true } } }] })).message).toMatch(/^malformed Service n\/s from the API server: metadata\.annotations must be a map of strings/);
   });
 });

@@ -12,8 +12,8 @@ export interface K8sCollection extends RbacObjects, K8sInventory {
   readonly warnings: readonly string[];
   /**
    * Subnets named by internal LoadBalancer Services (`azure-load-balancer-internal-subnet`), for the
-   * cluster-identity check. The API-server collector does not list Services (yet); a collection made from
-   * manifests (src/dev/fileTenant.ts) carries them.
+   * cluster-identity check: from the Services list (nothing else of a Service is kept), or from manifests
+   * (src/dev/fileTenant.ts). Absent in snapshots stored before the collector listed Services.
    */
   readonly internalLoadBalancerSubnets?: readonly string[];
 }
@@ -140,6 +140,17 @@ function pod(ref: ItemRef, item: unknown): K8sPod {
   };
 }
 
+const ILB = 'service.beta.kubernetes.io/azure-load-balancer-internal';
+const ILB_SUBNET = 'service.beta.kubernetes.io/azure-load-balancer-internal-subnet';
+
+/** An internal LoadBalancer Service's subnet (an id, or a name in the nodes' VNet); nothing else of a Service is kept. */
+function internalLoadBalancerSubnet(ref: ItemRef, item: unknown): string | undefined {
+  const metadata = metadataOf(ref, item);
+  const annotations = stringMap(ref, metadata, 'annotations', 'metadata');
+  const subnet = annotations[ILB_SUBNET];
+  return annotations[ILB]?.toLowerCase() === 'true' && subnet !== undefined && subnet.trim() !== '' ? subnet.trim() : undefined;
+}
+
 /**
  * Pure: the listed items → the engine's model. RBAC objects go through the one normaliser every input uses
  * (parseRbacObject); sources are `origin` + the object's API path. Throws K8sObjectError naming the first
@@ -152,6 +163,7 @@ export function transformK8s(lists: RawK8sLists, origin: string): K8sCollection 
   const namespaces: K8sNamespace[] = [];
   const serviceAccounts: K8sServiceAccount[] = [];
   const pods: K8sPod[] = [];
+  const internalLoadBalancerSubnets: string[] = [];
   for (const spec of K8S_LISTS) {
     lists[spec.name].forEach((item, index) => {
       const ref = refOf(spec, item, index);
@@ -173,8 +185,13 @@ export function transformK8s(lists: RawK8sLists, origin: string): K8sCollection 
         case 'pods':
           pods.push(pod(ref, item));
           break;
+        case 'services': {
+          const subnet = internalLoadBalancerSubnet(ref, item);
+          if (subnet !== undefined && !internalLoadBalancerSubnets.includes(subnet)) internalLoadBalancerSubnets.push(subnet);
+          break;
+        }
       }
     });
   }
-  return { roles, bindings, namespaces, serviceAccounts, pods, warnings };
+  return { roles, bindings, namespaces, serviceAccounts, pods, internalLoadBalancerSubnets, warnings };
 }

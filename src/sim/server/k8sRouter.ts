@@ -32,6 +32,7 @@ const RESOURCES: readonly ResourceType[] = [
   { resource: 'namespaces', group: '', kind: 'Namespace', namespaced: false },
   { resource: 'serviceaccounts', group: '', kind: 'ServiceAccount', namespaced: true },
   { resource: 'pods', group: '', kind: 'Pod', namespaced: true },
+  { resource: 'services', group: '', kind: 'Service', namespaced: true },
 ];
 
 function apiVersionOf(type: ResourceType): string {
@@ -128,6 +129,8 @@ function buildClusterApi(cluster: SimCluster): ClusterApi {
     rolebindings: k8s.bindings.filter((b) => b.kind === 'RoleBinding').map((b) => served(b.namespace, b.name, bindingJson(b, meta('RoleBinding', b.namespace, b.name)))),
     serviceaccounts: k8s.serviceAccounts.map((sa) => served(sa.namespace, sa.name, serviceAccountJson(sa, meta('ServiceAccount', sa.namespace, sa.name)))),
     pods: k8s.pods.map((p) => served(p.namespace, p.name, podJson(p, meta('Pod', p.namespace, p.name), nodeName))),
+    // Scenarios hold no Services: the list is served (the collector reads it) and empty.
+    services: [],
   };
   const objects = new Map<string, readonly ServedObject[]>();
   for (const [resource, list] of Object.entries(lists)) {
