@@ -29,4 +29,12 @@ export default tseslint.config(
       'no-restricted-properties': ['error', { object: 'Date', property: 'now' }, { object: 'Math', property: 'random' }],
     },
   },
+  {
+    // The API and the shared presentation never reach into the CLI (DESIGN.md, dependency direction).
+    files: ['src/api/**/*.ts', 'src/present/**/*.ts', 'src/store/**/*.ts', 'src/sync/**/*.ts', 'src/reports/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['**/cli/**', '**/dev/**', '**/sim/**'] }],
+    },
+  },
 );

@@ -1,6 +1,6 @@
 import { readManifestFiles } from '../manifests/readManifestFiles.ts';
 import { buildRbacPolicy, compileRbacIndex, type CompiledRbacIndex } from '../engine/k8s/index.ts';
-import { UsageError } from './UsageError.ts';
+import { UsageError } from '../present/UsageError.ts';
 
 export interface LoadedIndex {
   readonly index: CompiledRbacIndex;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { flagSet, flagValue, flagValues, parseArgs, type FlagSpec } from './parseArgs.ts';
-import { UsageError } from './UsageError.ts';
+import { UsageError } from '../present/UsageError.ts';
 
 /** Paths that "exist" for the `belongs` predicate, so the tests do not depend on the file system. */
 const EXISTING = new Set(['rbac/', 'extra.yaml', 'more.json']);

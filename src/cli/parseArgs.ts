@@ -1,4 +1,4 @@
-import { UsageError } from './UsageError.ts';
+import { UsageError } from '../present/UsageError.ts';
 
 /** How a flag takes values: none (boolean), one, one per occurrence (repeatable), or every following non-flag word. */
 export type FlagArity = 'boolean' | 'single' | 'repeat' | 'many';

@@ -1,6 +1,6 @@
 import { ManifestError } from '../manifests/ManifestError.ts';
 import { SuppressionError } from '../engine/findings/suppressions.ts';
-import { UsageError } from './UsageError.ts';
+import { UsageError } from '../present/UsageError.ts';
 import { ApiCallError } from './remote/apiClient.ts';
 import { AnswerShapeError } from './crossPlane/accessPathFromJson.ts';
 import type { CliIo } from './io.ts';

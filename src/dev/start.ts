@@ -33,7 +33,7 @@ import { createAuthenticate } from '../api/auth/createAuthenticate.ts';
 import { createRestHandler } from '../api/rest/createRestHandler.ts';
 import { createYoga } from '../api/graphql/createYoga.ts';
 import { flagSet, flagValue, flagValues, parseArgs } from '../cli/parseArgs.ts';
-import { UsageError } from '../cli/UsageError.ts';
+import { UsageError } from '../present/UsageError.ts';
 import { isInputPath } from '../cli/inputPath.ts';
 import { fileTenant } from './fileTenant.ts';
 import { syncProgress } from './syncProgress.ts';

@@ -1,6 +1,6 @@
 import type { AccessRequest } from '../../model/accessRequest.ts';
-import { parseTarget } from '../../cli/parseTarget.ts';
-import { UsageError } from '../../cli/UsageError.ts';
+import { parseTarget } from '../../present/parseTarget.ts';
+import { UsageError } from '../../present/UsageError.ts';
 import { QueryError } from '../QueryError.ts';
 
 /** The `AccessRequestInput` of the schema, as GraphQL hands it over. */

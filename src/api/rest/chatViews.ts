@@ -4,8 +4,8 @@ import type { CrossPlaneSubject, CrossPlaneWhoCan } from '../../engine/access/wh
 import type { CrossPlaneDecision } from '../../engine/access/canAcross.ts';
 import type { RulesAcross } from '../../engine/access/rulesAcross.ts';
 import { describeAccessPath, type NameOf } from '../../engine/access/accessPath.ts';
-import { accessPathShort } from '../../cli/crossPlane/accessPathJson.ts';
-import { shortPath } from '../../cli/jsonShapes.ts';
+import { accessPathShort } from '../../present/accessPathJson.ts';
+import { shortPath } from '../../present/jsonShapes.ts';
 import type { ChatItem, ChatSection, ChatView } from './render/ChatView.ts';
 
 /*

@@ -4,11 +4,11 @@ import { loadAccessModel } from '../crossPlane/loadAccessModel.ts';
 import { asHint, crossCanI, resolveIdentity } from '../crossPlane/crossPlaneCommands.ts';
 import { can, impersonatedUser, describePath } from '../../engine/k8s/index.ts';
 import { flagSet, flagValue, flagValues, parseArgs } from '../parseArgs.ts';
-import { parseTarget } from '../parseTarget.ts';
+import { parseTarget } from '../../present/parseTarget.ts';
 import { loadIndex } from '../loadIndex.ts';
-import { UsageError } from '../UsageError.ts';
+import { UsageError } from '../../present/UsageError.ts';
 import { printWarnings, type CliIo } from '../io.ts';
-import { pathJson } from '../jsonShapes.ts';
+import { pathJson } from '../../present/jsonShapes.ts';
 import { API_FLAGS, remoteCanI } from '../remote/remoteCommands.ts';
 
 export const CAN_I_USAGE = `aks-access can-i VERB (TYPE[.GROUP][/NAME] | NONRESOURCEURL) [-n NS] [--subresource SUB] (--as USER [--as-group GROUP]... | --as-group GROUP... | --as-principal OBJECT_ID|UPN) (--from-files [CLUSTER=]PATH... [--azure-files PATH...] | --api URL [--api-scope SCOPE]) [--cluster NAME|ID] [-o json] [-q]`;

@@ -9,7 +9,7 @@ import type { Finding } from '../../engine/findings/Finding.ts';
 import { printFindings, type FindingsOutput } from '../findings/printFindings.ts';
 import { isInputPath } from '../inputPath.ts';
 import { flagSet, flagValue, flagValues, parseArgs } from '../parseArgs.ts';
-import { UsageError } from '../UsageError.ts';
+import { UsageError } from '../../present/UsageError.ts';
 import type { CliIo } from '../io.ts';
 
 export const FINDINGS_USAGE = `aks-access findings [--kind ${FINDING_CATEGORIES.join('|')}]... [--severity critical|high|medium|low]... (--azure-files PATH... [--from-files [CLUSTER=]PATH...] [--include-baseline] | --api URL [--api-scope SCOPE]) [--cluster NAME|ID]... [--suppressions FILE] [-o table|json]`;

@@ -10,7 +10,7 @@ import { isInputPath } from '../inputPath.ts';
 import { printWarnings, type CliIo } from '../io.ts';
 import { flagSet, flagValue, flagValues, parseArgs } from '../parseArgs.ts';
 import { API_SCOPE_VARIABLE, getApiJson, type ApiClientOptions } from '../remote/apiClient.ts';
-import { UsageError } from '../UsageError.ts';
+import { UsageError } from '../../present/UsageError.ts';
 
 export const REPORT_USAGE = `aks-access report [--format ${REPORT_FORMATS.join('|')}] [-o FILE] (--azure-files PATH... [--from-files [CLUSTER=]PATH...] [--cluster NAME|ID]... [--include-baseline] [--suppressions FILE] | --api URL [--api-scope SCOPE] [--id REPORT_ID])`;
 

@@ -8,10 +8,10 @@ import { rulesFor, impersonatedUser, serviceAccountUser } from '../../engine/k8s
 import type { UserInfo } from '../../model/accessRequest.ts';
 import { flagSet, flagValue, flagValues, parseArgs, type ParsedArgs } from '../parseArgs.ts';
 import { loadIndex } from '../loadIndex.ts';
-import { UsageError } from '../UsageError.ts';
+import { UsageError } from '../../present/UsageError.ts';
 import { formatTable, printWarnings, type CliIo } from '../io.ts';
-import { pathJson, shortPath } from '../jsonShapes.ts';
-import { rulesJson } from '../crossPlane/answerJson.ts';
+import { pathJson, shortPath } from '../../present/jsonShapes.ts';
+import { rulesJson } from '../../present/answerJson.ts';
 import { printRules, resourcesCell } from '../crossPlane/printRules.ts';
 import { API_FLAGS, remoteRules } from '../remote/remoteCommands.ts';
 

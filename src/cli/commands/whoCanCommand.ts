@@ -5,11 +5,11 @@ import { whoCanAcrossAnyNamespace } from '../../engine/access/whoCanAcross.ts';
 import { whoCan, whoCanInAnyNamespace, type SubjectAccess, type WhoCanAnswer } from '../../engine/k8s/index.ts';
 import { describeRequest } from '../../model/accessRequest.ts';
 import { flagSet, flagValue, flagValues, parseArgs } from '../parseArgs.ts';
-import { parseTarget } from '../parseTarget.ts';
+import { parseTarget } from '../../present/parseTarget.ts';
 import { loadIndex } from '../loadIndex.ts';
-import { UsageError } from '../UsageError.ts';
+import { UsageError } from '../../present/UsageError.ts';
 import { formatTable, printWarnings, type CliIo } from '../io.ts';
-import { pathJson, shortKey, shortPath } from '../jsonShapes.ts';
+import { pathJson, shortKey, shortPath } from '../../present/jsonShapes.ts';
 import { API_FLAGS, remoteWhoCan } from '../remote/remoteCommands.ts';
 
 export const WHO_CAN_USAGE = `aks-access who-can VERB (TYPE[.GROUP][/NAME] | NONRESOURCEURL) [-n NS | -A] [--subresource SUB] (--from-files [CLUSTER=]PATH... [--azure-files PATH...] | --api URL [--api-scope SCOPE]) [--cluster NAME|ID]... [--expand-groups] [-o table|wide|json]`;

@@ -6,11 +6,11 @@ import { entraIdentity, kubernetesIdentity, type PrincipalIdentity } from '../..
 import { describeAccessPath, type AccessPath, type EscalationPath, type NameOf } from '../../engine/access/accessPath.ts';
 import { impersonatedUser } from '../../engine/k8s/index.ts';
 import { formatTable, printWarnings, type CliIo } from '../io.ts';
-import { UsageError } from '../UsageError.ts';
+import { UsageError } from '../../present/UsageError.ts';
 import type { LoadedAccessModel } from './loadAccessModel.ts';
-import { accessPathShort } from './accessPathJson.ts';
+import { accessPathShort } from '../../present/accessPathJson.ts';
 import { AnswerShapeError, accessPathFromJson } from './accessPathFromJson.ts';
-import { canIJson, whoCanJson, type CanIJson, type PathJson, type SubjectJson, type WhoCanJson } from './answerJson.ts';
+import { canIJson, whoCanJson, type CanIJson, type PathJson, type SubjectJson, type WhoCanJson } from '../../present/answerJson.ts';
 
 function label(s: SubjectJson): string {
   const base = s.kind === 'ServiceAccount' ? `${s.namespace ?? ''}/${s.name}` : s.name;

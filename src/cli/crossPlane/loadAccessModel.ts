@@ -3,7 +3,7 @@ import type { RbacObjects } from '../../model/k8sRbac.ts';
 import { readManifestFiles } from '../../manifests/readManifestFiles.ts';
 import { readAzureFiles } from '../../offline/readAzureFiles.ts';
 import { buildAccessModel, clusterKey, findCluster, type AccessModel, type AccessModelInput } from '../../engine/access/accessModel.ts';
-import { UsageError } from '../UsageError.ts';
+import { UsageError } from '../../present/UsageError.ts';
 
 export interface LoadedAccessModel {
   readonly model: AccessModel;

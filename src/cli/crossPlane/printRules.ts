@@ -1,7 +1,7 @@
 import type { PolicyRule } from '../../model/k8sRbac.ts';
 import { formatTable, printWarnings, type CliIo } from '../io.ts';
-import { shortPath } from '../jsonShapes.ts';
-import type { RulesJson } from './answerJson.ts';
+import { shortPath } from '../../present/jsonShapes.ts';
+import type { RulesJson } from '../../present/answerJson.ts';
 
 /** `secrets,deployments.apps`: a rule's resources with their groups, as kubectl writes TYPE.GROUP. */
 export function resourcesCell(rule: Pick<PolicyRule, 'apiGroups' | 'resources'>): string {

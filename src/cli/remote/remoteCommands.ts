@@ -1,9 +1,9 @@
 import { flagSet, flagValue, flagValues, type ParsedArgs } from '../parseArgs.ts';
-import { UsageError } from '../UsageError.ts';
+import { UsageError } from '../../present/UsageError.ts';
 import { printWarnings, type CliIo } from '../io.ts';
 import { printCanI, printWhoCan } from '../crossPlane/crossPlaneCommands.ts';
 import { printRules } from '../crossPlane/printRules.ts';
-import type { CanIJson, RulesJson, WhoCanJson } from '../crossPlane/answerJson.ts';
+import type { CanIJson, RulesJson, WhoCanJson } from '../../present/answerJson.ts';
 import { AnswerShapeError } from '../crossPlane/accessPathFromJson.ts';
 import { API_SCOPE_VARIABLE, getApiJson, type ApiClientOptions } from './apiClient.ts';
 

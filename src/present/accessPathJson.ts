@@ -1,6 +1,6 @@
-import type { ObjectKey } from '../../model/k8sRbac.ts';
-import { groupChainText, type AccessPath, type EscalationPath, type NameOf } from '../../engine/access/accessPath.ts';
-import type { GroupMembership } from '../../engine/entra/entraIndex.ts';
+import type { ObjectKey } from '../model/k8sRbac.ts';
+import { groupChainText, type AccessPath, type EscalationPath, type NameOf } from '../engine/access/accessPath.ts';
+import type { GroupMembership } from '../engine/entra/entraIndex.ts';
 
 function key(k: ObjectKey): Record<string, string> {
   return k.namespace === undefined ? { kind: k.kind, name: k.name } : { kind: k.kind, name: k.name, namespace: k.namespace };

@@ -1,9 +1,9 @@
-import type { CrossPlaneSubject, CrossPlaneWhoCan } from '../../engine/access/whoCanAcross.ts';
-import { principalType } from '../../engine/access/whoCanAcross.ts';
-import type { CrossPlaneDecision } from '../../engine/access/canAcross.ts';
-import type { RulesAcross } from '../../engine/access/rulesAcross.ts';
-import type { PrincipalIdentity } from '../../engine/access/principalIdentity.ts';
-import { pathJson } from '../jsonShapes.ts';
+import type { CrossPlaneSubject, CrossPlaneWhoCan } from '../engine/access/whoCanAcross.ts';
+import { principalType } from '../engine/access/whoCanAcross.ts';
+import type { CrossPlaneDecision } from '../engine/access/canAcross.ts';
+import type { RulesAcross } from '../engine/access/rulesAcross.ts';
+import type { PrincipalIdentity } from '../engine/access/principalIdentity.ts';
+import { pathJson } from './jsonShapes.ts';
 import { accessPathJson } from './accessPathJson.ts';
 
 /*
