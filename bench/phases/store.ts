@@ -200,7 +200,11 @@ try {
     return { run: r, serverBusyMs: s.busyMs, totalMs };
   };
   const coldWho = await withServer(() => timeEachAsync(coldOrder, ({ cluster, pair }) => whoCanOn(queries(), pair.request, cluster), COLD_BUDGET_MS, 5));
-  const coldCan = await withServer(() => timeEachAsync(coldOrder, ({ cluster, pair }) => canOn(queries(), pair, cluster), COLD_BUDGET_MS, 5));
+  // `can` on the drawn cluster only: its askers are principals of that cluster's slice. Asked about another
+  // cluster, a principal its slice does not name is looked up in every cluster's (AccessQueries.principal: the
+  // pointer list and every generation), which is a whole-tenant read, not a single-cluster question.
+  const coldCanOrder = coldOrder.map((c) => ({ ...c, cluster: targetId }));
+  const coldCan = await withServer(() => timeEachAsync(coldCanOrder, ({ cluster, pair }) => canOn(queries(), pair, cluster), COLD_BUDGET_MS, 5));
 
   // Warm: one AccessQueries, one cluster, its model cached after untimed first questions; within the TTL (the
   // clock kept still: no request at all), then with the TTL passed before each question (pointer + statuses).
@@ -232,7 +236,7 @@ try {
       cluster: { name: targetName, clusterId: targetId, clusters: clusterIds.length, askedBy: 'ARM id', cacheTtlMs: CACHE_TTL_MS },
       latency: {
         whoCanCold: latency(coldWho, coldOrder.length),
-        canCold: latency(coldCan, coldOrder.length),
+        canCold: latency(coldCan, coldCanOrder.length),
         whoCanWarm: latency(warmWho, warmPairs.length),
         canWarm: latency(warmCan, warmPairs.length),
         whoCanAfterTtl: latency(afterTtlWho, warmPairs.length),
