@@ -8,7 +8,7 @@
  * Writes bench/results/latest.json and latest.md. `npm run bench -- --quick`: S only, few questions, under a
  * minute, written to bench/results/quick.* (CI checks that the benchmark runs, not its timings).
  * Options: --only engine|sync|store, --sizes S,M (engine sizes), --store-size S|M (default S:
- * M through the embedded Cosmos server did not finish in 20 minutes — see the README), --merge (keep the other phases of the existing
+ * M through the embedded Cosmos server takes 7–20 minutes, most of it the server's quadratic query scans), --merge (keep the other phases of the existing
  * latest.json and replace only the ones run now; each phase keeps the date of the run that measured it),
  * --recorded FILE[:SECONDS] (a phase already run on its own — `node --expose-gc bench/phases/X.ts … > FILE` — taken
  * from FILE's result line instead of running it again; with --only it stands in for the phases of that name),

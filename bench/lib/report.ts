@@ -340,7 +340,7 @@ function storeSection(st: StoreResult): string[] {
   const rt = q.roundTrips;
   const by = q.cluster.askedBy === undefined ? '' : ` (asked by ${q.cluster.askedBy})`;
   if (p.tenantReadMs !== undefined) {
-    out.push(`Compile stage: ${seconds(p.tenantReadMs)} s from the last unit to the first compiled cluster (the one \`readTenantInput\` of the run, plus that cluster's compile), then ${seconds(p.compileStageMs - p.tenantReadMs)} s for the rest.`);
+    out.push(`Compile stage: ${seconds(p.tenantReadMs)} s from the last unit to the first compiled cluster (the run's one read of Azure RBAC and Entra from the store — the Kubernetes objects are the snapshots the run holds — plus that cluster's compile), then ${seconds(p.compileStageMs - p.tenantReadMs)} s for the rest.`);
     out.push('');
   }
   out.push(`Questions through \`AccessQueries\` on ${q.cluster.name}${by} (cold \`whoCan\`: one question per cluster of ${fmt(q.cluster.clusters)} in turn; cold \`can\`: on this cluster, a fresh \`AccessQueries\` each), ms:`);

@@ -105,7 +105,7 @@ try {
     /** Until the last unit was written; then the compile stage (one tenant read, every cluster compiled and its generation written). */
     collectAndWriteMs: Math.round(lastUnitAt - started),
     compileStageMs: Math.round(started + wallMs - lastUnitAt),
-    /** From the last unit to the first compile finished: mostly the one readTenantInput of the compile stage. */
+    /** From the last unit to the first compile finished: mostly the compile stage's one read of Azure RBAC and Entra. */
     tenantReadMs: Math.round((firstCompileAt ?? lastUnitAt) - lastUnitAt),
     compileMsPerClusterMean: Math.round(compileDurations.reduce((s, x) => s + x, 0) / Math.max(1, compileDurations.length)),
     clientCpuMs: Math.round(clientCpuMs),
