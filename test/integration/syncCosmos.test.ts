@@ -22,12 +22,13 @@ import { createEntraClients } from '../../src/collectors/entra/clients.ts';
 import type { ClusterGeneration, IndexStore, UnitStatus } from '../../src/store/IndexStore.ts';
 import type { GenerationChunkEvent } from '../../src/store/CosmosIndexStore.ts';
 import { unitCollectors } from '../../src/sync/unitCollectors.ts';
-import { runSync, type SyncSummary } from '../../src/sync/runSync.ts';
+import type { SyncSummary } from '../../src/sync/runSync.ts';
 import { runUnit } from '../../src/sync/runUnit.ts';
 import { clusterUnit } from '../../src/sync/units.ts';
 import { createTestIndexStore, startCosmosServer, type CosmosTestServer } from '../helpers/cosmosServer.ts';
-import { StaticTokenCredential, recordingRetry } from '../helpers/simTenantHarness.ts';
+import { StaticTokenCredential } from '../helpers/simTenantHarness.ts';
 import { fakeClock } from '../helpers/fakeTenant.ts';
+import { syncScenario } from '../helpers/syncScenario.ts';
 
 const CONTOSO = fileURLToPath(new URL('../../scenarios/contoso.yaml', import.meta.url));
 
@@ -144,30 +145,8 @@ const generationJson = (g: ClusterGeneration | undefined) => JSON.stringify(g, (
 
 // --- running a sync -------------------------------------------------------------------------------------------
 
-async function syncAgainst(scenario: TenantScenario, faults: readonly FaultRule[] = [], during?: () => Promise<void>): Promise<SyncSummary> {
-  const sim = await startSimTenant(scenario, { pageSize: 50 });
-  for (const f of faults) sim.faults.add(f);
-  try {
-    const credential = new StaticTokenCredential();
-    const arm = { endpoint: sim.armUrl, ca: sim.ca, requestTimeoutMs: 5_000 };
-    const collect = unitCollectors({
-      tenantId: scenario.tenantId,
-      credential,
-      azureRbac: createAzureRbacClients(credential, arm),
-      aksClusters: createAksClustersClients(credential, arm),
-      entra: createEntraClients(credential, { baseUrl: sim.graphUrl, ca: sim.ca, requestTimeoutMs: 5_000 }),
-      retry: recordingRetry(3),
-    });
-    const state = { running: true };
-    const sync = runSync({ store, collect, ...clock, concurrency: 4 }).finally(() => (state.running = false));
-    const reader = (async () => {
-      while (state.running && during !== undefined) await during();
-    })();
-    const [summary] = await Promise.all([sync, reader]);
-    return summary;
-  } finally {
-    await sim.close();
-  }
+function syncAgainst(scenario: TenantScenario, faults: readonly FaultRule[] = [], during?: () => Promise<void>): Promise<SyncSummary> {
+  return syncScenario(scenario, { store, ...clock }, { faults, ...(during === undefined ? {} : { during }) });
 }
 
 beforeAll(async () => {
