@@ -54,7 +54,8 @@ export async function compileDecision(clusterId: string, runId: string, requeste
   const status = await unitStatusOf(clusterUnit(clusterId), deps.store);
   if (status === undefined || status.runId < runId) return { compile: false, reason: 'the cluster’s k8s-rbac unit has not run in this run yet; it asks for the compile when it finishes' };
   if (status.state !== 'ok') return { compile: false, reason: `the cluster’s k8s-rbac unit failed (${status.state}): it keeps its previous generation` };
-  const current = await deps.store.readCurrentGeneration(clusterId);
+  // The pointer says which generation is current and when it was compiled: its chunks need not be read for that.
+  const current = await (deps.store.readClusterPointer?.(clusterId) ?? deps.store.readCurrentGeneration(clusterId));
   if (current !== undefined && current.compiledAt >= requestedAt) return { compile: false, reason: `generation ${current.generation} (compiled ${current.compiledAt}) already includes this change` };
   return { compile: true };
 }
