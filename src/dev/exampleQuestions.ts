@@ -9,7 +9,7 @@ function sh(word: string): string {
 }
 
 /**
- * Three questions to try on what was just indexed, each with the exact curl and CLI commands. Chosen from the
+ * Questions to try on what was just indexed, each with the exact curl and CLI commands. Chosen from the
  * data (aks-prod-weu and payments in the Contoso scenario; the first cluster and a namespace with a RoleBinding
  * in any other tenant), so every command answers something.
  */
@@ -48,5 +48,17 @@ export async function exampleQuestions(store: IndexStore, queries: AccessQueries
       `   ${cli(`rules --principal ${member} -n ${namespace} --cluster ${cluster.name}`)}`,
     );
   }
+  // Yesterday at this hour: on a first run every cluster is new, so the answer lists all access as gained and says why.
+  const since = new Date(Date.parse(cluster.compiledAt) - 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  lines.push(
+    `4. Which cluster identities lack the permissions AKS needs, and what is risky on ${cluster.name}?`,
+    `   curl -s ${sh(`${url}/api/v1/findings?cluster=${cluster.name}&kind=cluster-identity&format=markdown`)}`,
+    `   ${cli(`findings --cluster ${cluster.name}`)}`,
+    `5. The compliance report (also json, csv, md):`,
+    `   curl -s ${sh(`${url}/api/v1/report?format=html`)} -o report.html`,
+    `   ${cli('report --format html -o report.html')}`,
+    `6. Who gained cluster-admin since yesterday?`,
+    `   curl -s ${sh(`${url}/api/v1/changes?since=${since}&capability=cluster-admin&format=markdown`)}`,
+  );
   return `Try:\n${lines.join('\n')}\n`;
 }

@@ -88,6 +88,18 @@ describe('npm start', () => {
     expect(stdout).toContain(`npm run cli -- who-can get secrets -n payments --cluster aks-prod-weu --api ${base}`);
   });
 
+  it('every REST question it suggests answers (findings, report, changes included)', async () => {
+    const urls = [...stdout.matchAll(/curl -s '(http:\/\/[^']+\/api\/v1\/[^']+)'/g)].map((m) => m[1] ?? '');
+    expect(urls.some((u) => u.includes('/api/v1/findings?'))).toBe(true);
+    expect(urls.some((u) => u.includes('/api/v1/report?'))).toBe(true);
+    expect(urls.some((u) => /\/api\/v1\/changes\?since=\S+&capability=cluster-admin/.test(u))).toBe(true);
+    for (const url of urls) {
+      const response = await fetch(url);
+      expect(response.status, url).toBe(200);
+      expect((await response.text()).length, url).toBeGreaterThan(0);
+    }
+  });
+
   it('GraphQL: who can read secrets in payments on aks-prod-weu — subjects from both planes, each with its paths', async () => {
     const query = `{ whoCan(request: {verb: "get", resource: "secrets", namespace: "payments"}, clusters: ["aks-prod-weu"]) {
       cluster { name } subjects(first: 100) { totalCount edges { node { kind name via { plane explanation } } } } } }`;
