@@ -9,6 +9,8 @@ import type { AzureGrant, AzureIdentity } from '../azure/azureRbacIndex.ts';
 import type { GroupMembership } from '../entra/entraIndex.ts';
 import { clusterKey, type AccessModel } from './accessModel.ts';
 import { isConditional, type AccessPath, type EscalationPath } from './accessPath.ts';
+import { pathSet, type PathSet } from './pathSet.ts';
+import { answerKey, memoFor, type AzureHeld, type WhoCanAcrossMemo } from './whoCanAcrossMemo.ts';
 import { credentialActions, credentialPath, dataActionPath, ESCALATION_ACTIONS, escalationPath } from './crossPlaneGrants.ts';
 
 export interface CrossPlaneSubject {
@@ -48,6 +50,11 @@ export interface CrossPlaneWhoCan {
 export interface WhoCanAcrossOptions {
   /** List the members of every group subject (transitively), each with its membership chain. */
   readonly expandGroups?: boolean;
+  /**
+   * Answers and Azure holders already worked out on this model (whoCanAcrossMemo): many questions on one model
+   * (a cluster's findings) share most of their work. Answers come back as the same objects: read them, never change them.
+   */
+  readonly memo?: WhoCanAcrossMemo;
 }
 
 type SubjectInfo = Omit<CrossPlaneSubject, 'via' | 'conditional' | 'namespaces'>;
@@ -75,7 +82,19 @@ function subjectKey(s: SubjectInfo): string {
  * cluster's admin groups and local-account credentials, each subject with every path.
  */
 export function whoCanAcross(model: AccessModel, request: AccessRequest, clusters: readonly AksCluster[], options: WhoCanAcrossOptions = {}): CrossPlaneWhoCan {
-  const subjects = new Map<string, { info: SubjectInfo; via: AccessPath[]; ids: Set<string> }>();
+  const memo = memoFor(options.memo, model);
+  if (memo === undefined) return answerWhoCanAcross(model, request, clusters, options, undefined);
+  const key = answerKey('one', request, clusters, options.expandGroups === true);
+  let answer = memo.answers.get(key);
+  if (answer === undefined) {
+    answer = answerWhoCanAcross(model, request, clusters, options, memo);
+    memo.answers.set(key, answer);
+  }
+  return answer;
+}
+
+function answerWhoCanAcross(model: AccessModel, request: AccessRequest, clusters: readonly AksCluster[], options: WhoCanAcrossOptions, memo: WhoCanAcrossMemo | undefined): CrossPlaneWhoCan {
+  const subjects = new Map<string, { info: SubjectInfo; via: AccessPath[]; ids: PathSet }>();
   const eligible: HeldPath<AccessPath>[] = [];
   const escalations: HeldPath<EscalationPath>[] = [];
   const denied: { subject: SubjectInfo; reason: string }[] = [];
@@ -84,13 +103,9 @@ export function whoCanAcross(model: AccessModel, request: AccessRequest, cluster
 
   const add = (info: SubjectInfo, path: AccessPath) => {
     const k = subjectKey(info);
-    const entry = subjects.get(k) ?? { info, via: [], ids: new Set<string>() };
+    const entry = subjects.get(k) ?? { info, via: [], ids: pathSet() };
     // The same grant can be reached twice (as a holder, and again as a member of a holding group).
-    const id = JSON.stringify(path);
-    if (!entry.ids.has(id)) {
-      entry.ids.add(id);
-      entry.via.push(path);
-    }
+    if (entry.ids.add(path)) entry.via.push(path);
     subjects.set(k, entry);
   };
 
@@ -107,11 +122,13 @@ export function whoCanAcross(model: AccessModel, request: AccessRequest, cluster
   /** Groups holding an active assignment for one of the actions, per question: their members are evaluated one by one on expandGroups. */
   const azureQueries: { cluster: AksCluster; actions: readonly string[]; kind: 'action' | 'dataAction'; scope: string; becomes?: string; holderGroups: Set<string> }[] = [];
 
-  /** Azure holders of the actions at a scope, split into usable, eligible and denied. */
-  const azureHolders = (actions: readonly string[], kind: 'action' | 'dataAction', scope: string, holderGroups?: Set<string>) => {
+  /** Azure holders of the actions at a scope, split into usable, eligible and denied (what it reads: the model, and only the arguments). */
+  const azureHeld = (actions: readonly string[], kind: 'action' | 'dataAction', scope: string): AzureHeld => {
     /** Grants with the holder they make a subject (for a wildcard request, a holder's grants may come through its groups). */
     const active: { holder: RoleAssignment; grant: AzureGrant }[] = [];
     const pending: AzureGrant[] = [];
+    const denied: { holder: RoleAssignment; reason: string }[] = [];
+    const holderGroups = new Set<string>();
     const seen = new Set<string>();
     const seenPending = new Set<string>();
     const single = actions[0];
@@ -136,16 +153,16 @@ export function whoCanAcross(model: AccessModel, request: AccessRequest, cluster
         if (first === undefined) continue;
         const principalId = first.assignment.principalId;
         const isGroup = first.assignment.principalType === 'Group' || model.entra.principal(principalId)?.kind === 'group';
-        if (isGroup) holderGroups?.add(principalId);
+        if (isGroup) holderGroups.add(principalId);
         const identity = isGroup ? { principalId, groups: [] } : azureIdentityOf(principalId);
         const d = model.azure.denialsFor(identity, single, kind, scope)[0];
         if (d !== undefined) {
-          denied.push({ subject: assignmentSubject(first.assignment), reason: `deny assignment "${d.denyAssignment.name}" at ${d.denyAssignment.scope} denies ${d.action}` });
+          denied.push({ holder: first.assignment, reason: `deny assignment "${d.denyAssignment.name}" at ${d.denyAssignment.scope} denies ${d.action}` });
           continue;
         }
         active.push(...grants.map((grant) => ({ holder: grant.assignment, grant })));
       }
-      return { active, pending };
+      return { active, pending, denied, holderGroups };
     }
     // Every action's holders, not only the first one's: for a wildcard request a principal may hold some
     // actions directly and the rest through its groups (fixed: only holders of the first action were asked).
@@ -158,7 +175,7 @@ export function whoCanAcross(model: AccessModel, request: AccessRequest, cluster
           continue;
         }
         const isGroup = holder.assignment.principalType === 'Group' || model.entra.principal(principalId)?.kind === 'group';
-        if (isGroup) holderGroups?.add(principalId);
+        if (isGroup) holderGroups.add(principalId);
         if (seen.has(principalId.toLowerCase())) continue;
         seen.add(principalId.toLowerCase());
         // Evaluate as the assignment's principal, so that every action must be held and deny assignments apply
@@ -167,7 +184,7 @@ export function whoCanAcross(model: AccessModel, request: AccessRequest, cluster
         const evaluation = model.azure.evaluate(identity, actions, kind, scope);
         if (evaluation.decision === 'denied') {
           const d = evaluation.denials[0];
-          denied.push({ subject: assignmentSubject(holder.assignment), reason: d === undefined ? 'denied' : `deny assignment "${d.denyAssignment.name}" at ${d.denyAssignment.scope} denies ${d.action}` });
+          denied.push({ holder: holder.assignment, reason: d === undefined ? 'denied' : `deny assignment "${d.denyAssignment.name}" at ${d.denyAssignment.scope} denies ${d.action}` });
           continue;
         }
         if (evaluation.decision === 'allowed' || evaluation.decision === 'conditional') {
@@ -180,7 +197,20 @@ export function whoCanAcross(model: AccessModel, request: AccessRequest, cluster
         }
       }
     }
-    return { active, pending };
+    return { active, pending, denied, holderGroups };
+  };
+
+  /** azureHeld, from the memo when there is one; its denied holders join the answer's, its groups `holderGroups`. */
+  const azureHolders = (actions: readonly string[], kind: 'action' | 'dataAction', scope: string, holderGroups?: Set<string>) => {
+    const key = `${kind}\0${scope}\0${actions.join('\0')}`;
+    let held = memo?.azure.get(key);
+    if (held === undefined) {
+      held = azureHeld(actions, kind, scope);
+      memo?.azure.set(key, held);
+    }
+    for (const d of held.denied) denied.push({ subject: assignmentSubject(d.holder), reason: d.reason });
+    if (holderGroups !== undefined) for (const g of held.holderGroups) holderGroups.add(g);
+    return held;
   };
 
   for (const cluster of clusters) {
@@ -296,6 +326,18 @@ export function whoCanAcross(model: AccessModel, request: AccessRequest, cluster
  * namespace-scoped Azure assignments hold in their namespace.
  */
 export function whoCanAcrossAnyNamespace(model: AccessModel, request: ResourceRequest, clusters: readonly AksCluster[], options: WhoCanAcrossOptions = {}): CrossPlaneWhoCan {
+  const memo = memoFor(options.memo, model);
+  if (memo === undefined) return answerAnyNamespace(model, request, clusters, options);
+  const key = answerKey('anyNamespace', request, clusters, options.expandGroups === true);
+  let answer = memo.answers.get(key);
+  if (answer === undefined) {
+    answer = answerAnyNamespace(model, request, clusters, options);
+    memo.answers.set(key, answer);
+  }
+  return answer;
+}
+
+function answerAnyNamespace(model: AccessModel, request: ResourceRequest, clusters: readonly AksCluster[], options: WhoCanAcrossOptions): CrossPlaneWhoCan {
   const namespaces = new Set<string>();
   for (const cluster of clusters) {
     for (const ns of model.kubernetes.get(clusterKey(cluster.id))?.byNamespace.keys() ?? []) namespaces.add(ns);
@@ -308,20 +350,14 @@ export function whoCanAcrossAnyNamespace(model: AccessModel, request: ResourceRe
   const answers = [{ ns: '*', answer: whoCanAcross(model, { ...request, namespace: '' }, clusters, options) }];
   for (const ns of [...namespaces].filter((n) => n !== '').sort()) answers.push({ ns, answer: whoCanAcross(model, { ...request, namespace: ns }, clusters, options) });
 
-  const merged = new Map<string, { subject: CrossPlaneSubject; via: AccessPath[]; seen: Set<string>; namespaces: Set<string> }>();
+  const merged = new Map<string, { subject: CrossPlaneSubject; via: AccessPath[]; seen: PathSet; namespaces: Set<string> }>();
   for (const { ns, answer } of answers) {
     for (const s of answer.subjects) {
       const k = subjectKey(s);
-      const entry = merged.get(k) ?? { subject: s, via: [], seen: new Set<string>(), namespaces: new Set<string>() };
+      const entry = merged.get(k) ?? { subject: s, via: [], seen: pathSet(), namespaces: new Set<string>() };
       merged.set(k, entry);
       entry.namespaces.add(ns);
-      for (const p of s.via) {
-        const id = JSON.stringify(p);
-        if (!entry.seen.has(id)) {
-          entry.seen.add(id);
-          entry.via.push(p);
-        }
-      }
+      for (const p of s.via) if (entry.seen.add(p)) entry.via.push(p);
     }
   }
   const first = answers[0]?.answer;

@@ -2,6 +2,7 @@ import type { AksCluster } from '../../model/aksCluster.ts';
 import type { K8sInventory } from '../../model/k8sInventory.ts';
 import { clusterKey, type AccessModel } from '../access/accessModel.ts';
 import type { NameOf } from '../access/accessPath.ts';
+import type { WhoCanAcrossMemo } from '../access/whoCanAcrossMemo.ts';
 import type { EscalationFinding, EscalationTechnique } from './EscalationFinding.ts';
 import { CLUSTER_ADMIN_PROBE, holders, keyOf, rq, type ClusterContext } from './escalation/clusterContext.ts';
 import { adminCredentialChains } from './escalation/adminCredentialChains.ts';
@@ -40,6 +41,8 @@ export interface EscalationInput {
   readonly federatedCredentials?: readonly FederatedCredential[];
   /** Report chains that start at built-in subjects and bindings too. */
   readonly includeBaseline?: boolean;
+  /** Answers shared with other questions on the same model (findingsForCluster passes one to every check). */
+  readonly memo?: WhoCanAcrossMemo;
 }
 
 const TECHNIQUE_ORDER: Record<EscalationTechnique, number> = { 'admin-credential': 0, impersonate: 1, 'bind-escalate': 2, 'service-account-pivot': 3, 'workload-identity': 4 };
@@ -50,7 +53,7 @@ export function escalationFindings(model: AccessModel, input: EscalationInput = 
   const warnings: string[] = [];
   const nameOf: NameOf = (id) => model.entra.displayName(id);
   for (const cluster of input.clusters ?? model.clusters) {
-    const base = { model, cluster, warnings };
+    const base = { model, cluster, warnings, ...(input.memo === undefined ? {} : { memo: input.memo }) };
     const admins = holders(base, [{ request: CLUSTER_ADMIN_PROBE, means: 'cluster-admin' }]);
     const accounts = input.inventories?.get(clusterKey(cluster.id))?.serviceAccounts ?? [];
     const ctx: ClusterContext = {

@@ -4,6 +4,7 @@ import type { K8sPod, K8sServiceAccount } from '../../model/k8sInventory.ts';
 import { buildAccessModel, clusterKey, type AccessModelInput } from '../access/accessModel.ts';
 import { roleDefinitionGuid } from '../azure/azureRbacIndex.ts';
 import { buildEntraIndex } from '../entra/entraIndex.ts';
+import { whoCanAcrossMemo } from '../access/whoCanAcrossMemo.ts';
 import { clusterIdentityFindings, type RegistryInfo, type SubnetInfo } from './clusterIdentityFindings.ts';
 import type { Finding } from './Finding.ts';
 import { riskyAccessFindings } from './riskyAccess.ts';
@@ -17,6 +18,11 @@ export interface ClusterNetworkInput {
   readonly registries?: readonly RegistryInfo[];
   /** Subnets of the cluster's internal load balancers (ids, or names in the nodes' VNet). */
   readonly internalLoadBalancerSubnets?: readonly string[];
+}
+
+export interface FindingsOptions {
+  /** false: every question worked out on its own, as before the memo (the test that the memo changes no answer). */
+  readonly memo?: boolean;
 }
 
 export interface ClusterFindings {
@@ -85,9 +91,11 @@ export function withPrincipalGrants(slice: AccessModelInput, tenant: AccessModel
  * identities' grants, plus its network. A sync stores the result with the cluster's generation, so asking for
  * findings reads one partition. Built-in baselines are left out.
  */
-export function findingsForCluster(input: AccessModelInput, clusterId: string, network: ClusterNetworkInput = {}): ClusterFindings {
+export function findingsForCluster(input: AccessModelInput, clusterId: string, network: ClusterNetworkInput = {}, options: FindingsOptions = {}): ClusterFindings {
   const key = clusterKey(clusterId);
   const model = buildAccessModel(input);
+  // The risky rules and the escalation chains ask many of the same questions on this one model.
+  const memo = options.memo === false ? undefined : whoCanAcrossMemo(model);
   const cluster = model.clusters.find((c) => clusterKey(c.id) === key);
   if (cluster === undefined) throw new Error(`cluster ${clusterId} is not in its slice`);
   // The k8s-rbac collector's snapshot carries the pods (and, when it has them, internal load-balancer subnets) next to the RBAC objects (K8sCollection).
@@ -103,9 +111,9 @@ export function findingsForCluster(input: AccessModelInput, clusterId: string, n
     registries: network.registries ?? [],
     internalLoadBalancerSubnets: new Map([[key, ilbSubnets]]),
   });
-  const risky = riskyAccessFindings(model, { clusters: [cluster] });
+  const risky = riskyAccessFindings(model, { clusters: [cluster], ...(memo === undefined ? {} : { memo }) });
   const serviceAccounts = (input.kubernetes.get(key) as { serviceAccounts?: readonly K8sServiceAccount[] } | undefined)?.serviceAccounts ?? [];
-  const escalation = escalationFindings(model, { clusters: [cluster], inventories: new Map([[key, { serviceAccounts }]]) });
+  const escalation = escalationFindings(model, { clusters: [cluster], inventories: new Map([[key, { serviceAccounts }]]), ...(memo === undefined ? {} : { memo }) });
   return {
     findings: [...identity.findings, ...risky.findings, ...escalation.findings],
     warnings: [...new Set([...identity.warnings, ...risky.warnings, ...escalation.warnings])],
@@ -116,6 +124,6 @@ export function findingsForCluster(input: AccessModelInput, clusterId: string, n
  * The findings a compile stores for one cluster, from the tenant: its slice widened by the grants of its own
  * identities and of the workload identities its service accounts use, plus its network.
  */
-export function clusterFindingsFromTenant(tenant: AccessModelInput, cluster: AksCluster, slice: AccessModelInput, network: ClusterNetworkInput = {}): ClusterFindings {
-  return findingsForCluster(withPrincipalGrants(slice, tenant, [...clusterIdentityPrincipals(cluster), ...workloadIdentityPrincipals(tenant, cluster.id)]), cluster.id, network);
+export function clusterFindingsFromTenant(tenant: AccessModelInput, cluster: AksCluster, slice: AccessModelInput, network: ClusterNetworkInput = {}, options: FindingsOptions = {}): ClusterFindings {
+  return findingsForCluster(withPrincipalGrants(slice, tenant, [...clusterIdentityPrincipals(cluster), ...workloadIdentityPrincipals(tenant, cluster.id)]), cluster.id, network, options);
 }

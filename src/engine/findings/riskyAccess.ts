@@ -3,6 +3,7 @@ import type { AksCluster } from '../../model/aksCluster.ts';
 import { clusterKey, type AccessModel } from '../access/accessModel.ts';
 import type { AccessPath, EscalationPath } from '../access/accessPath.ts';
 import { whoCanAcross, whoCanAcrossAnyNamespace, type CrossPlaneSubject, type CrossPlaneWhoCan } from '../access/whoCanAcross.ts';
+import type { WhoCanAcrossMemo } from '../access/whoCanAcrossMemo.ts';
 import type { FindingSeverity } from './clusterIdentityFindings.ts';
 
 /*
@@ -60,6 +61,8 @@ export interface RiskyAccessOptions {
   readonly clusters?: readonly AksCluster[];
   /** Report AKS-managed and bootstrap subjects and bindings too (system:*, kube-system service accounts, aks-* bindings). */
   readonly includeBaseline?: boolean;
+  /** Answers shared with other questions on the same model (findingsForCluster passes one to every check). */
+  readonly memo?: WhoCanAcrossMemo;
 }
 
 interface KubernetesRule {
@@ -195,11 +198,12 @@ export function riskyAccessFindings(model: AccessModel, options: RiskyAccessOpti
   const findings: RiskyAccessFinding[] = [];
   const warnings: string[] = [];
   const includeBaseline = options.includeBaseline ?? false;
+  const ask = options.memo === undefined ? {} : { memo: options.memo };
   for (const cluster of options.clusters ?? model.clusters) {
     for (const rule of KUBERNETES_RULES) {
       const bySubject = new Map<string, { subject: CrossPlaneSubject; paths: AccessPath[]; namespaces: Set<string>; conditional: boolean }>();
       for (const { request, anyNamespace } of rule.requests) {
-        const answer: CrossPlaneWhoCan = anyNamespace ? whoCanAcrossAnyNamespace(model, request, [cluster]) : whoCanAcross(model, request, [cluster]);
+        const answer: CrossPlaneWhoCan = anyNamespace ? whoCanAcrossAnyNamespace(model, request, [cluster], ask) : whoCanAcross(model, request, [cluster], ask);
         warnings.push(...answer.warnings);
         for (const s of answer.subjects) {
           const entry = bySubject.get(subjectKey(s)) ?? { subject: s, paths: [], namespaces: new Set<string>(), conditional: true };

@@ -3,6 +3,8 @@ import type { AksCluster } from '../../../model/aksCluster.ts';
 import type { K8sServiceAccount } from '../../../model/k8sInventory.ts';
 import type { AccessModel } from '../../access/accessModel.ts';
 import type { AccessPath, NameOf } from '../../access/accessPath.ts';
+import { pathSet, type PathSet } from '../../access/pathSet.ts';
+import type { WhoCanAcrossMemo } from '../../access/whoCanAcrossMemo.ts';
 import { whoCanAcross, whoCanAcrossAnyNamespace, type CrossPlaneSubject } from '../../access/whoCanAcross.ts';
 import { MASTERS } from '../../k8s/identity.ts';
 import type { EscalationFinding, EscalationStep, EscalationTarget, EscalationTechnique } from '../EscalationFinding.ts';
@@ -34,8 +36,8 @@ export interface Ask {
 export interface Holding {
   readonly subject: CrossPlaneSubject;
   readonly paths: AccessPath[];
-  /** JSON of each path in `paths` (the same grant answers several questions; listed once). */
-  readonly seen: Set<string>;
+  /** The paths in `paths` (the same grant answers several questions; listed once). */
+  readonly seen: PathSet;
   /** `*` = everywhere (cluster-wide grant). */
   readonly namespaces: Set<string>;
   readonly means: Set<string>;
@@ -46,6 +48,8 @@ export const keyOf = (s: Pick<CrossPlaneSubject, 'kind' | 'name' | 'namespace'>)
 
 export interface ClusterContext {
   readonly model: AccessModel;
+  /** Answers shared with the other questions on the model (absent: each question is worked out on its own). */
+  readonly memo?: WhoCanAcrossMemo;
   readonly cluster: AksCluster;
   readonly includeBaseline: boolean;
   readonly warnings: string[];
@@ -62,22 +66,18 @@ export interface ClusterContext {
 }
 
 export function addPaths(h: Holding, paths: readonly AccessPath[]): void {
-  for (const p of paths) {
-    const id = JSON.stringify(p);
-    if (h.seen.has(id)) continue;
-    h.seen.add(id);
-    h.paths.push(p);
-  }
+  for (const p of paths) if (h.seen.add(p)) h.paths.push(p);
 }
 
-export function holders(ctx: Pick<ClusterContext, 'model' | 'cluster' | 'warnings'>, asks: readonly Ask[]): Map<string, Holding> {
+export function holders(ctx: Pick<ClusterContext, 'model' | 'cluster' | 'warnings' | 'memo'>, asks: readonly Ask[]): Map<string, Holding> {
   const out = new Map<string, Holding>();
+  const options = ctx.memo === undefined ? {} : { memo: ctx.memo };
   for (const { request, anyNamespace, means } of asks) {
-    const answer = anyNamespace === true ? whoCanAcrossAnyNamespace(ctx.model, request, [ctx.cluster]) : whoCanAcross(ctx.model, request, [ctx.cluster]);
+    const answer = anyNamespace === true ? whoCanAcrossAnyNamespace(ctx.model, request, [ctx.cluster], options) : whoCanAcross(ctx.model, request, [ctx.cluster], options);
     ctx.warnings.push(...answer.warnings);
     for (const s of answer.subjects) {
       const k = keyOf(s);
-      const h = out.get(k) ?? { subject: s, paths: [], seen: new Set<string>(), namespaces: new Set<string>(), means: new Set<string>(), conditional: true };
+      const h = out.get(k) ?? { subject: s, paths: [], seen: pathSet(), namespaces: new Set<string>(), means: new Set<string>(), conditional: true };
       addPaths(h, s.via);
       for (const ns of s.namespaces ?? [request.namespace === '' ? '*' : request.namespace]) h.namespaces.add(ns);
       h.means.add(means);
@@ -93,7 +93,7 @@ export function merged(sources: readonly Map<string, Holding>[], namespaces?: re
   const out = new Map<string, Holding>();
   for (const source of sources) {
     for (const [k, h] of source) {
-      const entry = out.get(k) ?? { subject: h.subject, paths: [], seen: new Set<string>(), namespaces: new Set<string>(namespaces), means: new Set<string>(), conditional: true };
+      const entry = out.get(k) ?? { subject: h.subject, paths: [], seen: pathSet(), namespaces: new Set<string>(namespaces), means: new Set<string>(), conditional: true };
       addPaths(entry, h.paths);
       for (const m of h.means) entry.means.add(m);
       if (namespaces === undefined) for (const ns of h.namespaces) entry.namespaces.add(ns);

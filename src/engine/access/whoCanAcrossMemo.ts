@@ -1,0 +1,47 @@
+import type { AccessRequest } from '../../model/accessRequest.ts';
+import type { AksCluster } from '../../model/aksCluster.ts';
+import type { RoleAssignment } from '../../model/azureRbac.ts';
+import type { AzureGrant } from '../azure/azureRbacIndex.ts';
+import type { AccessModel } from './accessModel.ts';
+import type { CrossPlaneWhoCan } from './whoCanAcross.ts';
+
+/*
+ * A cluster's findings ask whoCanAcross ~560 questions (risky rules, escalation chains, each any-namespace question
+ * once per namespace), and on a cluster with Azure RBAC most of each answer is the same Azure holders of a data
+ * action at a scope, evaluated again for every Kubernetes request that maps to it. A memo made for one model keeps
+ * both: answers by request, and Azure holders by (actions, kind, scope). Answers are never changed by their readers,
+ * so one answer object can serve every reader, and its paths being the same objects makes them cheap to merge.
+ */
+
+/** The Azure holders of some actions at a scope (whoCanAcross's azureHolders), with what the evaluation noted. */
+export interface AzureHeld {
+  readonly active: readonly { readonly holder: RoleAssignment; readonly grant: AzureGrant }[];
+  readonly pending: readonly AzureGrant[];
+  /** Holders a deny assignment stops: the assignment that made them one, and why. */
+  readonly denied: readonly { readonly holder: RoleAssignment; readonly reason: string }[];
+  /** Groups holding an active assignment (their members are evaluated one by one on expandGroups). */
+  readonly holderGroups: ReadonlySet<string>;
+}
+
+export interface WhoCanAcrossMemo {
+  /** The model every memoised answer is about: asking with another model is an error, not a stale answer. */
+  readonly model: AccessModel;
+  readonly answers: Map<string, CrossPlaneWhoCan>;
+  readonly azure: Map<string, AzureHeld>;
+}
+
+/** An empty memo for questions on `model` (pass it as WhoCanAcrossOptions.memo); drop it with the model. */
+export function whoCanAcrossMemo(model: AccessModel): WhoCanAcrossMemo {
+  return { model, answers: new Map(), azure: new Map() };
+}
+
+/** The memo for this model, or an error naming the mistake (a memo kept past its compile). */
+export function memoFor(memo: WhoCanAcrossMemo | undefined, model: AccessModel): WhoCanAcrossMemo | undefined {
+  if (memo !== undefined && memo.model !== model) throw new Error('whoCanAcross: the memo was made for another AccessModel; make one per model (whoCanAcrossMemo(model))');
+  return memo;
+}
+
+/** What an answer depends on besides the model: the question's kind, the request, the clusters and expandGroups. */
+export function answerKey(kind: 'one' | 'anyNamespace', request: AccessRequest, clusters: readonly AksCluster[], expandGroups: boolean): string {
+  return `${kind}\0${expandGroups ? 'expand' : ''}\0${clusters.map((c) => c.id.toLowerCase()).join('\0')}\0${JSON.stringify(request)}`;
+}
