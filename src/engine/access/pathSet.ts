@@ -45,17 +45,29 @@ export interface PathSet<P extends AnyPath = AccessPath> {
 
 /** An empty set of paths, compared by value (JSON), first one kept. */
 export function pathSet<P extends AnyPath = AccessPath>(): PathSet<P> {
-  const buckets = new Map<string, P[]>();
+  // Most subjects of an answer hold one path: the buckets are made only when a second one comes.
+  let only: P | undefined;
+  let buckets: Map<string, P[]> | undefined;
   return {
     add(path) {
+      if (buckets === undefined) {
+        if (only === undefined) {
+          only = path;
+          return true;
+        }
+        if (only === path) return false;
+        buckets = new Map([[bucketOf(only), [only]]]);
+      }
       const bucket = bucketOf(path);
       const held = buckets.get(bucket);
       if (held === undefined) {
         buckets.set(bucket, [path]);
         return true;
       }
+      // The same object (answers built from one memo share their paths) needs no JSON.
+      if (held.includes(path)) return false;
       const json = pathJson(path);
-      if (held.some((q) => q === path || pathJson(q) === json)) return false;
+      if (held.some((q) => pathJson(q) === json)) return false;
       held.push(path);
       return true;
     },

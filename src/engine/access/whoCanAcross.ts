@@ -10,7 +10,7 @@ import type { GroupMembership } from '../entra/entraIndex.ts';
 import { clusterKey, type AccessModel } from './accessModel.ts';
 import { isConditional, type AccessPath, type EscalationPath } from './accessPath.ts';
 import { pathSet, type PathSet } from './pathSet.ts';
-import { answerKey, memoFor, type AzureHeld, type WhoCanAcrossMemo } from './whoCanAcrossMemo.ts';
+import { answerKey, memoFor, sharedPath, type AzureHeld, type WhoCanAcrossMemo } from './whoCanAcrossMemo.ts';
 import { credentialActions, credentialPath, dataActionPath, ESCALATION_ACTIONS, escalationPath } from './crossPlaneGrants.ts';
 
 export interface CrossPlaneSubject {
@@ -235,7 +235,10 @@ function answerWhoCanAcross(model: AccessModel, request: AccessRequest, clusters
           cluster.entraIntegration && entra !== undefined && (s.subject.kind === 'Group') === (entra.kind === 'group') && fromEntra(entra).name === s.subject.name ? entra : undefined;
         const info: SubjectInfo = usable !== undefined ? fromEntra(usable) : { ...s.subject };
         for (const p of s.via) {
-          add(info, { plane: 'kubernetes', kind: 'rbac', cluster: cluster.name, binding: p.binding, role: p.role, ruleIndex: p.ruleIndex, rule: p.rule, aggregatedFrom: p.aggregatedFrom, namespace: p.namespace });
+          add(
+            info,
+            sharedPath(memo, p, `${cluster.name}\0rbac`, () => ({ plane: 'kubernetes', kind: 'rbac', cluster: cluster.name, binding: p.binding, role: p.role, ruleIndex: p.ruleIndex, rule: p.rule, aggregatedFrom: p.aggregatedFrom, namespace: p.namespace })),
+          );
         }
       }
     }
@@ -254,7 +257,7 @@ function answerWhoCanAcross(model: AccessModel, request: AccessRequest, clusters
           const holderGroups = new Set<string>();
           const { active, pending } = azureHolders(mapping.actions, 'dataAction', mapping.scope, holderGroups);
           azureQueries.push({ cluster, actions: mapping.actions, kind: 'dataAction', scope: mapping.scope, holderGroups });
-          for (const { holder, grant } of active) add(assignmentSubject(holder), dataActionPath(cluster, grant));
+          for (const { holder, grant } of active) add(assignmentSubject(holder), sharedPath(memo, grant, `${cluster.name}\0dataAction`, () => dataActionPath(cluster, grant)));
           for (const g of pending) eligible.push({ subject: assignmentSubject(g.assignment), path: dataActionPath(cluster, g) });
         }
       } else {
@@ -266,7 +269,7 @@ function answerWhoCanAcross(model: AccessModel, request: AccessRequest, clusters
       const holderGroups = new Set<string>();
       const { active, pending } = azureHolders([action], 'action', cluster.id, holderGroups);
       azureQueries.push({ cluster, actions: [action], kind: 'action', scope: cluster.id, becomes, holderGroups });
-      for (const { holder, grant } of active) add(assignmentSubject(holder), credentialPath(cluster, grant, becomes));
+      for (const { holder, grant } of active) add(assignmentSubject(holder), sharedPath(memo, grant, `${cluster.name}\0adminCredential\0${becomes}`, () => credentialPath(cluster, grant, becomes)));
       for (const g of pending) eligible.push({ subject: assignmentSubject(g.assignment), path: credentialPath(cluster, g, becomes) });
     }
     for (const { action, why } of ESCALATION_ACTIONS) {

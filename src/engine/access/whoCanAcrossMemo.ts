@@ -3,6 +3,7 @@ import type { AksCluster } from '../../model/aksCluster.ts';
 import type { RoleAssignment } from '../../model/azureRbac.ts';
 import type { AzureGrant } from '../azure/azureRbacIndex.ts';
 import type { AccessModel } from './accessModel.ts';
+import type { AccessPath } from './accessPath.ts';
 import type { CrossPlaneWhoCan } from './whoCanAcross.ts';
 
 /*
@@ -28,17 +29,38 @@ export interface WhoCanAcrossMemo {
   readonly model: AccessModel;
   readonly answers: Map<string, CrossPlaneWhoCan>;
   readonly azure: Map<string, AzureHeld>;
+  /** The path built from a source (an index's grant path, an Azure grant) per variant: equal paths of two answers are one object. */
+  readonly paths: WeakMap<object, Map<string, AccessPath>>;
 }
 
 /** An empty memo for questions on `model` (pass it as WhoCanAcrossOptions.memo); drop it with the model. */
 export function whoCanAcrossMemo(model: AccessModel): WhoCanAcrossMemo {
-  return { model, answers: new Map(), azure: new Map() };
+  return { model, answers: new Map(), azure: new Map(), paths: new WeakMap() };
 }
 
 /** The memo for this model, or an error naming the mistake (a memo kept past its compile). */
 export function memoFor(memo: WhoCanAcrossMemo | undefined, model: AccessModel): WhoCanAcrossMemo | undefined {
   if (memo !== undefined && memo.model !== model) throw new Error('whoCanAcross: the memo was made for another AccessModel; make one per model (whoCanAcrossMemo(model))');
   return memo;
+}
+
+/**
+ * The path `make` builds from `source` (for `variant`: the cluster and what else the path says besides the source),
+ * built once per memo: paths of different answers that are the same object merge without comparing their JSON.
+ */
+export function sharedPath(memo: WhoCanAcrossMemo | undefined, source: object, variant: string, make: () => AccessPath): AccessPath {
+  if (memo === undefined) return make();
+  let built = memo.paths.get(source);
+  if (built === undefined) {
+    built = new Map();
+    memo.paths.set(source, built);
+  }
+  let path = built.get(variant);
+  if (path === undefined) {
+    path = make();
+    built.set(variant, path);
+  }
+  return path;
 }
 
 /** What an answer depends on besides the model: the question's kind, the request, the clusters and expandGroups. */

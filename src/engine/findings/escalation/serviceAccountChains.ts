@@ -8,13 +8,19 @@ import { rq, keyOf, merged, cached, secretNamespaces, covers, startable, subject
 
 /** Who can run code as the service account: create pods or workload controllers in its namespace, change their templates, or mint its token. */
 export function entryHolders(ctx: ClusterContext, namespace: string, name: string): Map<string, Holding> {
+  // Asked again for the same account (a pivot target, and again for its workload identity): merged once.
+  const key = `entry\0${namespace}\0${name}`;
+  const found = ctx.cache.get(key);
+  if (found !== undefined) return found;
   const pods = cached(ctx, `pods\0${namespace}`, () => [
     { request: rq('create', 'pods', { namespace }), means: 'create pods' },
     // Workload controllers run pods as the service account their template names: creating one, or changing its template.
     ...WORKLOADS.flatMap(([apiGroup, resource]) => ['create', 'update', 'patch'].map((verb) => ({ request: rq(verb, resource, { apiGroup, namespace }), means: `${verb} ${resource}` }))),
   ]);
   const token = cached(ctx, `token\0${namespace}\0${name}`, () => [{ request: rq('create', 'serviceaccounts', { subresource: 'token', name, namespace }), means: `create serviceaccounts/token for ${name}` }]);
-  return merged([pods, token], [namespace]);
+  const entry = merged([pods, token], [namespace]);
+  ctx.cache.set(key, entry);
+  return entry;
 }
 
 export function entryStep(ctx: ClusterContext, h: Holding, namespace: string, name: string): EscalationStep {
