@@ -1,7 +1,8 @@
 /**
  * Engine phase for one size (`node --expose-gc bench/phases/engine.ts SIZE [--quick]`): compile throughput and
  * the compiled index's memory, question latency in memory (one cluster, and across clusters), and the naive
- * kubectl-who-can baseline against the simulated Kubernetes API on the same questions.
+ * kubectl-who-can baseline against the simulated Kubernetes API on the same questions; last, what a production
+ * compile adds per cluster: its findings and access digest, on a sample of clusters.
  */
 import type { TokenCredential } from '@azure/identity';
 import { generateScenario, SCENARIO_SIZES } from '../../src/sim/scenario/generateScenario.ts';
@@ -20,6 +21,7 @@ import { cpuMs, peakRssBytes, settledHeapUsed, toMiB } from '../lib/memory.ts';
 import { drawNamespaces, drawPrincipals, drawRequests, drawUsers } from '../lib/questions.ts';
 import { round3, timeEach, timeEachAsync, type LatencySummary, type TimedRun } from '../lib/stats.ts';
 import { naiveKubectl } from '../lib/naiveKubectl.ts';
+import { findingsPerCluster } from '../lib/findingsCost.ts';
 import { simulatorShare, startSimProcess } from '../lib/simProcess.ts';
 import { enginePlan, SIM_PAGE_SIZE, type Size } from '../lib/plan.ts';
 import { emitResult, progress, skipped, type Skipped } from '../lib/phaseIo.ts';
@@ -226,6 +228,11 @@ const rulesAcrossOneCluster = crossMeasured(
   (q) => rulesAcross(model, entraIdentity(model.entra, q.p), cluster, q.namespace),
 );
 
+// --- 4. findings per cluster: what a production compile adds to slicing (compileCluster) ---------------------
+progress(`${size}: findings and access digest on ${plan.findingsSample} sampled clusters${plan.findingsWithoutMemo ? ', then the findings again without the memo' : ''}`);
+const findings = findingsPerCluster(scenario, seed, plan.findingsSample, plan.findingsWithoutMemo);
+progress(`${size}: findings p50 ${findings.findingsMs.p50Ms} ms (max ${findings.findingsMs.maxMs}), digest p50 ${findings.digestMs.p50Ms} ms`);
+
 const ratio = (a: number, b: number) => round3(a / b);
 emitResult({
   phase: 'engine',
@@ -259,6 +266,7 @@ emitResult({
       whoCanP50VsCrossPlane: ratio(naive.whoCan.p50Ms, whoCanAcrossOneCluster.p50Ms),
     },
   },
+  findings,
   peakRssMiB: toMiB(peakRssBytes()),
   heapUsedMiB: toMiB(process.memoryUsage().heapUsed),
 });
