@@ -45,30 +45,33 @@ export interface PathSet<P extends AnyPath = AccessPath> {
 
 /** An empty set of paths, compared by value (JSON), first one kept. */
 export function pathSet<P extends AnyPath = AccessPath>(): PathSet<P> {
-  // Most subjects of an answer hold one path: the buckets are made only when a second one comes.
-  let only: P | undefined;
+  // Most subjects of an answer hold one path: the rest is made only when a second one comes.
+  let first: P | undefined;
+  /** Every path object added: the same object again (answers built from one memo share their paths) needs no bucket. */
+  let objects: Set<P> | undefined;
   let buckets: Map<string, P[]> | undefined;
   return {
     add(path) {
-      if (buckets === undefined) {
-        if (only === undefined) {
-          only = path;
-          return true;
-        }
-        if (only === path) return false;
-        buckets = new Map([[bucketOf(only), [only]]]);
+      if (first === undefined) {
+        first = path;
+        return true;
       }
+      if (path === first) return false;
+      if (objects === undefined || buckets === undefined) {
+        objects = new Set([first]);
+        buckets = new Map([[bucketOf(first), [first]]]);
+      }
+      if (objects.has(path)) return false;
       const bucket = bucketOf(path);
       const held = buckets.get(bucket);
       if (held === undefined) {
         buckets.set(bucket, [path]);
-        return true;
+      } else {
+        const json = pathJson(path);
+        if (held.some((q) => pathJson(q) === json)) return false;
+        held.push(path);
       }
-      // The same object (answers built from one memo share their paths) needs no JSON.
-      if (held.includes(path)) return false;
-      const json = pathJson(path);
-      if (held.some((q) => pathJson(q) === json)) return false;
-      held.push(path);
+      objects.add(path);
       return true;
     },
   };

@@ -102,14 +102,25 @@ function answerWhoCanAcross(model: AccessModel, request: AccessRequest, clusters
   const warnings: string[] = [];
 
   const add = (info: SubjectInfo, path: AccessPath) => {
-    const k = subjectKey(info);
+    const k = memo === undefined ? subjectKey(info) : (memo.subjectKeys.get(info) ?? subjectKey(info));
     const entry = subjects.get(k) ?? { info, via: [], ids: pathSet() };
     // The same grant can be reached twice (as a holder, and again as a member of a holding group).
     if (entry.ids.add(path)) entry.via.push(path);
     subjects.set(k, entry);
   };
 
+  /** With a memo, one subject (and its key) per assignment: the same Azure holders come back in answer after answer. */
   const assignmentSubject = (a: RoleAssignment): SubjectInfo => {
+    if (memo === undefined) return subjectOfAssignment(a);
+    let info = memo.subjects.get(a);
+    if (info === undefined) {
+      info = subjectOfAssignment(a);
+      memo.subjects.set(a, info);
+      memo.subjectKeys.set(info, subjectKey(info));
+    }
+    return info;
+  };
+  const subjectOfAssignment = (a: RoleAssignment): SubjectInfo => {
     const known = model.entra.principal(a.principalId);
     if (known !== undefined) return fromEntra(known);
     const kind = a.principalType === 'Group' ? 'Group' : 'User';

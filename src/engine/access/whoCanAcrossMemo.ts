@@ -4,7 +4,7 @@ import type { RoleAssignment } from '../../model/azureRbac.ts';
 import type { AzureGrant } from '../azure/azureRbacIndex.ts';
 import type { AccessModel } from './accessModel.ts';
 import type { AccessPath } from './accessPath.ts';
-import type { CrossPlaneWhoCan } from './whoCanAcross.ts';
+import type { CrossPlaneSubject, CrossPlaneWhoCan } from './whoCanAcross.ts';
 
 /*
  * A cluster's findings ask whoCanAcross ~560 questions (risky rules, escalation chains, each any-namespace question
@@ -31,11 +31,14 @@ export interface WhoCanAcrossMemo {
   readonly azure: Map<string, AzureHeld>;
   /** The path built from a source (an index's grant path, an Azure grant) per variant: equal paths of two answers are one object. */
   readonly paths: WeakMap<object, Map<string, AccessPath>>;
+  /** The subject an Azure assignment makes (its principal as the directory knows it), and each such subject's key. */
+  readonly subjects: WeakMap<RoleAssignment, Omit<CrossPlaneSubject, 'via' | 'conditional' | 'namespaces'>>;
+  readonly subjectKeys: WeakMap<object, string>;
 }
 
 /** An empty memo for questions on `model` (pass it as WhoCanAcrossOptions.memo); drop it with the model. */
 export function whoCanAcrossMemo(model: AccessModel): WhoCanAcrossMemo {
-  return { model, answers: new Map(), azure: new Map(), paths: new WeakMap() };
+  return { model, answers: new Map(), azure: new Map(), paths: new WeakMap(), subjects: new WeakMap(), subjectKeys: new WeakMap() };
 }
 
 /** The memo for this model, or an error naming the mistake (a memo kept past its compile). */

@@ -120,12 +120,34 @@ export function isAdmin(ctx: ClusterContext, s: CrossPlaneSubject): boolean {
   return ctx.model.entra.groupsOf(s.objectId).some((g) => ctx.adminGroups.has(g.groupId.toLowerCase()));
 }
 
-/** Namespaces where the subject (or an Entra group it is in) reads secrets. */
+/** Namespaces where Group subjects read secrets, by lower-case group name: built once per cluster's secret readers. */
+const groupSecretNamespaces = new WeakMap<ReadonlyMap<string, Holding>, Map<string, Set<string>>>();
+
+function secretNamespacesOfGroups(secretReaders: ReadonlyMap<string, Holding>): Map<string, Set<string>> {
+  let byGroup = groupSecretNamespaces.get(secretReaders);
+  if (byGroup === undefined) {
+    byGroup = new Map();
+    for (const h of secretReaders.values()) {
+      if (h.subject.kind !== 'Group') continue;
+      const name = h.subject.name.toLowerCase();
+      const namespaces = byGroup.get(name) ?? new Set<string>();
+      for (const ns of h.namespaces) namespaces.add(ns);
+      byGroup.set(name, namespaces);
+    }
+    groupSecretNamespaces.set(secretReaders, byGroup);
+  }
+  return byGroup;
+}
+
+/**
+ * Namespaces where the subject (or an Entra group it is in) reads secrets. Looked up by the subject's groups, not
+ * by scanning every secret reader per subject: at L that scan was the largest single cost of the escalation chains.
+ */
 export function secretNamespaces(ctx: ClusterContext, s: CrossPlaneSubject): Set<string> {
   const out = new Set(ctx.secretReaders.get(keyOf(s))?.namespaces ?? []);
   if (s.objectId !== undefined) {
-    const groups = new Set(ctx.model.entra.groupsOf(s.objectId).map((g) => g.groupId.toLowerCase()));
-    for (const h of ctx.secretReaders.values()) if (h.subject.kind === 'Group' && groups.has(h.subject.name.toLowerCase())) for (const ns of h.namespaces) out.add(ns);
+    const byGroup = secretNamespacesOfGroups(ctx.secretReaders);
+    if (byGroup.size > 0) for (const g of ctx.model.entra.groupsOf(s.objectId)) for (const ns of byGroup.get(g.groupId.toLowerCase()) ?? []) out.add(ns);
   }
   return out;
 }
