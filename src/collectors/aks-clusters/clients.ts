@@ -1,5 +1,6 @@
 import { ContainerRegistryManagementClient } from '@azure/arm-containerregistry';
 import { ContainerServiceClient } from '@azure/arm-containerservice';
+import { ManagedServiceIdentityClient } from '@azure/arm-msi';
 import { NetworkManagementClient } from '@azure/arm-network';
 import type { TokenCredential } from '@azure/identity';
 import { armClientOptions, type ArmClientSettings } from '../armClientOptions.ts';
@@ -12,6 +13,8 @@ export interface AksClustersClients {
   containerService(subscriptionId: string): ContainerServiceClient;
   network(subscriptionId: string): NetworkManagementClient;
   containerRegistry(subscriptionId: string): ContainerRegistryManagementClient;
+  /** User-assigned managed identities and their federated identity credentials. */
+  managedIdentity(subscriptionId: string): ManagedServiceIdentityClient;
 }
 
 export function createAksClustersClients(credential: TokenCredential, settings: ArmClientSettings = {}): AksClustersClients {
@@ -31,5 +34,6 @@ export function createAksClustersClients(credential: TokenCredential, settings: 
     containerService: cached((s) => new ContainerServiceClient(credential, s, options)),
     network: cached((s) => new NetworkManagementClient(credential, s, options)),
     containerRegistry: cached((s) => new ContainerRegistryManagementClient(credential, s, options)),
+    managedIdentity: cached((s) => new ManagedServiceIdentityClient(credential, s, options)),
   };
 }

@@ -6,7 +6,7 @@ import { fetchAksClusters } from './fetch.ts';
 import { transformAksClusters, type AksClustersCollection } from './transform.ts';
 
 export type { AksClustersClients } from './clients.ts';
-export type { AksClusterNetwork, AksClustersCollection, AksRegistry, AksSubnet } from './transform.ts';
+export type { AksClusterNetwork, AksClustersCollection, AksFederatedCredential, AksRegistry, AksSubnet } from './transform.ts';
 
 export interface AksClustersScope {
   readonly subscriptionId: string;
@@ -22,8 +22,8 @@ export function unitName(scope: AksClustersScope): string {
 }
 
 /**
- * One subscription's AKS clusters (normalised), with the subnets and registries the identity checks need,
- * complete or not at all: throws a CollectorError (`denied` naming the action and scope, `transient` after
+ * One subscription's AKS clusters (normalised), with the subnets and registries the identity checks need and
+ * the federated credentials that back workload identities, complete or not at all: throws a CollectorError (`denied` naming the action and scope, `transient` after
  * bounded retries, `invalid` naming the object).
  */
 export async function collect(scope: AksClustersScope, options: AksClustersCollectOptions): Promise<AksClustersCollection> {

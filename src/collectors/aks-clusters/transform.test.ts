@@ -32,10 +32,43 @@ const pages = (overrides: Partial<AksClustersPages> = {}): AksClustersPages => (
   subnets: [{ id: SUBNET, addressPrefix: '10.0.0.0/22', routeTable: { id: 'rt' }, networkSecurityGroup: { id: 'nsg' } }],
   missingSubnetIds: [],
   registries: [registry],
+  identities: [],
+  federatedCredentials: [],
   ...overrides,
 });
 
+const MI = `${RG}/rg-id/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-orders`;
+const ISSUER = 'https://westeurope.oic.prod-aks.azure.com/tenant-1/issuer-1/';
+const identity = { id: MI, name: 'id-orders', location: 'westeurope', clientId: 'mi-client', principalId: 'mi-object', tenantId: 'tenant-1' };
+const credential = (name: string, issuer: string, subject?: string) => ({ id: `${MI}/federatedIdentityCredentials/${name}`, name, issuer, ...(subject === undefined ? {} : { subject }), audiences: ['api://AzureADTokenExchange'] });
+
 describe('aks-clusters transform', () => {
+  it('federated credentials: those with an AKS issuer and a subject, each with its identity\'s client and principal ids', () => {
+    const credentials = [
+      credential('aks', ISSUER, 'system:serviceaccount:orders:api'),
+      credential('github', 'https://token.actions.githubusercontent.com', 'repo:contoso/orders:ref:refs/heads/main'),
+      credential('other-k8s', 'https://oidc.eks.eu-west-1.amazonaws.com/id/ABC', 'system:serviceaccount:orders:api'),
+      credential('lookalike', 'https://oic.prod-aks.azure.com.example.org/x/', 'system:serviceaccount:orders:api'),
+      credential('no-subject', ISSUER),
+      credential('gov', 'https://usgovvirginia.oic.prod-aks.azure.us/t/i/', 'system:serviceaccount:ops:runner'),
+    ];
+    // The credentials' identity id in another casing than the list's: still its identity.
+    const result = transformAksClusters(pages({ identities: [identity], federatedCredentials: [{ identityId: MI.toLowerCase(), credentials }] }));
+    expect(result.federatedCredentials).toEqual([
+      { id: `${MI}/federatedIdentityCredentials/aks`, identityId: MI, clientId: 'mi-client', principalId: 'mi-object', name: 'aks', issuer: ISSUER, subject: 'system:serviceaccount:orders:api' },
+      { id: `${MI}/federatedIdentityCredentials/gov`, identityId: MI, clientId: 'mi-client', principalId: 'mi-object', name: 'gov', issuer: 'https://usgovvirginia.oic.prod-aks.azure.us/t/i/', subject: 'system:serviceaccount:ops:runner' },
+    ]);
+    expect(transformAksClusters(pages({ identities: [identity], federatedCredentials: [{ identityId: MI, credentials: [] }] })).federatedCredentials).toEqual([]);
+  });
+
+  it('malformed identities and credentials are named', () => {
+    expect(() => transformAksClusters(pages({ identities: [{ ...identity, clientId: undefined }] }))).toThrow(`user-assigned managed identity ${MI}: clientId is required`);
+    expect(() => transformAksClusters(pages({ identities: [identity], federatedCredentials: [{ identityId: MI, credentials: [{ ...credential('aks', ISSUER, 'system:serviceaccount:a:b'), issuer: undefined }] }] }))).toThrow(
+      `federated identity credential ${MI}/federatedIdentityCredentials/aks: issuer is required`,
+    );
+    expect(() => transformAksClusters(pages({ identities: [], federatedCredentials: [{ identityId: MI, credentials: [] }] }))).toThrow(`federated identity credentials were read for ${MI}, which the identity list does not hold`);
+  });
+
   it('the cluster through the one normalisation, its network, subnets and registries', () => {
     const result = transformAksClusters(pages());
     expect(result.clusters).toEqual([

@@ -1,4 +1,5 @@
 import type { AksCluster } from '../../model/aksCluster.ts';
+import { ManifestError } from '../../manifests/ManifestError.ts';
 import { field, obj, props, requiredStr, str } from '../../normalize/jsonFields.ts';
 import { normalizeManagedCluster } from '../../normalize/normalizeManagedCluster.ts';
 import { itemLabel, sdkJson } from '../sdkJson.ts';
@@ -30,6 +31,23 @@ export interface AksRegistry {
   readonly roleAssignmentMode?: string;
 }
 
+/**
+ * A federated identity credential of a user-assigned managed identity that trusts an AKS cluster's OIDC issuer:
+ * the proof that a service account annotated with the identity's client id really gets its tokens.
+ */
+export interface AksFederatedCredential {
+  /** ARM id of the credential (the identity's id + `/federatedIdentityCredentials/NAME`). */
+  readonly id: string;
+  readonly identityId: string;
+  /** The identity's client id: what `azure.workload.identity/client-id` annotations carry. */
+  readonly clientId: string;
+  readonly principalId: string;
+  readonly name: string;
+  readonly issuer: string;
+  /** `system:serviceaccount:NAMESPACE:NAME`. */
+  readonly subject: string;
+}
+
 export interface AksClustersCollection {
   readonly clusters: readonly AksCluster[];
   readonly networks: readonly AksClusterNetwork[];
@@ -37,6 +55,18 @@ export interface AksClustersCollection {
   /** Subnets a cluster names that do not exist. */
   readonly missingSubnetIds: readonly string[];
   readonly registries: readonly AksRegistry[];
+  /** Federated credentials with an AKS OIDC issuer (absent from snapshots collected before they were read). */
+  readonly federatedCredentials?: readonly AksFederatedCredential[];
+}
+
+/**
+ * The issuers AKS gives clusters (`https://REGION.oic.prod-aks.azure.com/TENANT/GUID/`, other clouds another
+ * top-level domain). Credentials for GitHub, other Kubernetes or Entra apps cannot back an AKS service account.
+ */
+const AKS_OIDC_ISSUER = /^https:\/\/[a-z0-9-]+\.oic\.prod-aks\.azure\.[a-z.]+\//i;
+
+export function isAksOidcIssuer(issuer: string): boolean {
+  return AKS_OIDC_ISSUER.test(issuer.trim());
 }
 
 /*
@@ -87,5 +117,31 @@ export function transformAksClusters(pages: AksClustersPages): AksClustersCollec
       ...(mode === '' ? {} : { roleAssignmentMode: mode }),
     };
   });
-  return { clusters, networks, subnets, missingSubnetIds: pages.missingSubnetIds, registries };
+  return { clusters, networks, subnets, missingSubnetIds: pages.missingSubnetIds, registries, federatedCredentials: federatedCredentials(pages) };
+}
+
+/** The identities' credentials that trust an AKS issuer, each with its identity's client and principal ids. */
+function federatedCredentials(pages: AksClustersPages): AksFederatedCredential[] {
+  const identities = new Map<string, { id: string; clientId: string; principalId: string }>();
+  pages.identities.forEach((identity, i) => {
+    const where = itemLabel('user-assigned managed identity', identity, i);
+    const raw = sdkJson(identity);
+    const id = requiredStr(raw, 'id', where);
+    identities.set(id.toLowerCase(), { id, clientId: requiredStr(raw, 'clientId', where), principalId: requiredStr(raw, 'principalId', where) });
+  });
+  const out: AksFederatedCredential[] = [];
+  for (const { identityId, credentials } of pages.federatedCredentials) {
+    const identity = identities.get(identityId.toLowerCase());
+    if (identity === undefined) throw new ManifestError(`federated identity credentials were read for ${identityId}, which the identity list does not hold`);
+    credentials.forEach((credential, i) => {
+      const where = itemLabel('federated identity credential', credential, i);
+      const raw = sdkJson(credential);
+      const issuer = requiredStr(raw, 'issuer', where);
+      // No subject (a claims-matching expression): which service accounts it trusts is not decided here.
+      const subject = str(raw, 'subject', where);
+      if (!isAksOidcIssuer(issuer) || subject === '') return;
+      out.push({ id: requiredStr(raw, 'id', where), identityId: identity.id, clientId: identity.clientId, principalId: identity.principalId, name: requiredStr(raw, 'name', where), issuer, subject });
+    });
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 import type { DenyAssignment, Permission, RoleAssignment, RoleDefinition } from '../../model/azureRbac.ts';
-import type { SimManagementGroup, SimRegistry, SimSubnet, SimSubscription } from '../scenario/TenantScenario.ts';
+import type { FederatedCredentialJson } from '../scenario/scenarioFederatedCredentials.ts';
+import type { SimManagedIdentity, SimManagementGroup, SimRegistry, SimSubnet, SimSubscription } from '../scenario/TenantScenario.ts';
 
 /*
  * The scenario's objects as ARM returns them: `properties` wrapper, resource `type`, the read-only fields the
@@ -193,6 +194,28 @@ export function registryJson(registry: SimRegistry): ArmJson {
       networkRuleBypassOptions: 'AzureServices',
       zoneRedundancy: 'Disabled',
     },
+  };
+}
+
+/** A user-assigned managed identity as `userAssignedIdentities` lists return it (api-version 2024-11-30). */
+export function userAssignedIdentityJson(identity: SimManagedIdentity): ArmJson {
+  return {
+    id: identity.id,
+    name: identity.name,
+    type: 'Microsoft.ManagedIdentity/userAssignedIdentities',
+    location: identity.location,
+    tags: {},
+    properties: { tenantId: identity.tenantId, principalId: identity.principalId, clientId: identity.clientId, isolationScope: 'None' },
+  };
+}
+
+/** A federated identity credential as ARM returns it: what the az CLI prints flattened, under `properties`. */
+export function federatedIdentityCredentialJson(credential: FederatedCredentialJson): ArmJson {
+  return {
+    id: credential.id,
+    name: credential.name,
+    type: credential.type,
+    properties: { issuer: credential.issuer, subject: credential.subject, audiences: [...credential.audiences] },
   };
 }
 

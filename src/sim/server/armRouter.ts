@@ -3,6 +3,7 @@ import type { RoleAssignment } from '../../model/azureRbac.ts';
 import type { SimCluster, TenantScenario } from '../scenario/TenantScenario.ts';
 import {
   denyAssignmentJson,
+  federatedIdentityCredentialJson,
   managementGroupDescendantJson,
   managementGroupInfoJson,
   registryJson,
@@ -12,8 +13,10 @@ import {
   subnetJson,
   subscriptionDescendantJson,
   subscriptionJson,
+  userAssignedIdentityJson,
   withoutField,
 } from './armResources.ts';
+import { scenarioFederatedCredentials } from '../scenario/scenarioFederatedCredentials.ts';
 import { kubeconfigYaml, simulatedClusterServer } from './armKubeconfig.ts';
 import { createScopeTree, type ScopeTree } from './armScopes.ts';
 import type { SimRequest, SimRequestLine, SimResponse, SimRouter } from './simHttp.ts';
@@ -22,7 +25,8 @@ import { pageOf, SkipTokenError } from './simPaging.ts';
 /*
  * Azure Resource Manager as the Azure SDKs see it, for one scenario: subscriptions, the management-group tree,
  * the Authorization provider (role definitions, role and deny assignments, PIM eligibility) with ARM's scope
- * semantics, managed clusters and their credentials, subnets and container registries. Every list is paged
+ * semantics, managed clusters and their credentials, subnets, container registries, user-assigned managed
+ * identities and their federated identity credentials (those the scenario implies). Every list is paged
  * with absolute `nextLink`s; errors use ARM's `{"error":{"code","message"}}` envelope.
  */
 
@@ -73,6 +77,8 @@ const REQUIRED_FIELD: Record<string, readonly string[]> = {
   credentials: ['value'],
   subnets: ['id'],
   registries: ['properties', 'loginServer'],
+  userAssignedIdentities: ['properties', 'clientId'],
+  federatedIdentityCredentials: ['properties', 'issuer'],
 };
 
 interface Filter {
@@ -224,6 +230,15 @@ export function createArmRouter(scenario: TenantScenario, options: ArmRouterOpti
     return ok({ kubeconfigs: [req.fault?.kind === 'malformed' ? withoutField(kubeconfig, REQUIRED_FIELD.credentials ?? []) : kubeconfig] });
   };
 
+  const identities = scenario.managedIdentities ?? [];
+  const credentialsOf = new Map<string, ReturnType<typeof scenarioFederatedCredentials>>();
+  for (const c of scenarioFederatedCredentials(scenario)) {
+    const identityId = c.id.slice(0, c.id.toLowerCase().lastIndexOf('/federatedidentitycredentials/')).toLowerCase();
+    credentialsOf.set(identityId, [...(credentialsOf.get(identityId) ?? []), c]);
+  }
+  const IDENTITY = String.raw`^/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\.ManagedIdentity/userAssignedIdentities/([^/]+)`;
+  const identityScope = (m: RegExpExecArray) => `/subscriptions/${g(m, 1)}/resourceGroups/${g(m, 2)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${g(m, 3)}`;
+
   const CLUSTER = String.raw`^/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\.ContainerService/managedClusters/([^/]+)`;
   const clusterScope = (m: RegExpExecArray) => `/subscriptions/${g(m, 1)}/resourceGroups/${g(m, 2)}/providers/Microsoft.ContainerService/managedClusters/${g(m, 3)}`;
 
@@ -334,6 +349,29 @@ export function createArmRouter(scenario: TenantScenario, options: ArmRouterOpti
         requireSubscription(g(m, 1));
         const scope = m[2] === undefined ? `/subscriptions/${g(m, 1)}` : `/subscriptions/${g(m, 1)}/resourceGroups/${g(m, 2)}`;
         return list(req, 'registries', scenario.registries.filter((r) => tree.isBelow(r.id, scope)).map(registryJson));
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/subscriptions\/([^/]+)(?:\/resourceGroups\/([^/]+))?\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities$/i,
+      action: (m) => ({ action: 'Microsoft.ManagedIdentity/userAssignedIdentities/read', scope: m[2] === undefined ? `/subscriptions/${g(m, 1)}` : `/subscriptions/${g(m, 1)}/resourceGroups/${g(m, 2)}` }),
+      handle: (m, req) => {
+        requireSubscription(g(m, 1));
+        const scope = m[2] === undefined ? `/subscriptions/${g(m, 1)}` : `/subscriptions/${g(m, 1)}/resourceGroups/${g(m, 2)}`;
+        return list(req, 'userAssignedIdentities', identities.filter((mi) => tree.isBelow(mi.id, scope)).map(userAssignedIdentityJson));
+      },
+    },
+    {
+      method: 'GET',
+      pattern: new RegExp(`${IDENTITY}/federatedIdentityCredentials$`, 'i'),
+      action: (m) => ({ action: 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/read', scope: identityScope(m) }),
+      handle: (m, req) => {
+        requireSubscription(g(m, 1));
+        const id = identityScope(m);
+        if (!identities.some((mi) => eq(mi.id, id))) {
+          throw new ArmError(404, 'ResourceNotFound', `The Resource 'Microsoft.ManagedIdentity/userAssignedIdentities/${g(m, 3)}' under resource group '${g(m, 2)}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
+        }
+        return list(req, 'federatedIdentityCredentials', (credentialsOf.get(id.toLowerCase()) ?? []).map(federatedIdentityCredentialJson));
       },
     },
   ];
