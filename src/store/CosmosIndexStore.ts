@@ -13,7 +13,7 @@ import { joinDigest, splitDigest, type DigestChunk } from './digestChunks.ts';
 import { sha256Hex } from './documentIds.ts';
 import type { AccessDigestRecord } from './IndexStore.ts';
 import { unitId, type ClusterGeneration, type ClusterPointer, type IndexStore, type TenantInput, type UnitKey, type UnitSnapshot, type UnitStatus, type WriteResult } from './IndexStore.ts';
-import type { AksRegistry, AksSubnet } from '../collectors/aks-clusters/transform.ts';
+import type { AksFederatedCredential, AksRegistry, AksSubnet } from '../collectors/aks-clusters/transform.ts';
 import type { ClusterFindings } from '../engine/findings/findingsForCluster.ts';
 import { DOC, documentUnit, snapshotDocuments, unitPartition, type DocType, type PlannedDocument } from './snapshotDocuments.ts';
 
@@ -314,7 +314,7 @@ export class CosmosIndexStore implements IndexStore {
   }
 
   private async readInput(onlyClusters: readonly string[] | undefined): Promise<TenantInput> {
-    const tenantTypes: DocType[] = [DOC.cluster, DOC.roleDefinition, DOC.roleAssignment, DOC.denyAssignment, DOC.scopeParent, DOC.subnet, DOC.registry];
+    const tenantTypes: DocType[] = [DOC.cluster, DOC.roleDefinition, DOC.roleAssignment, DOC.denyAssignment, DOC.scopeParent, DOC.subnet, DOC.registry, DOC.federatedCredential];
     const principalTypes: DocType[] = [DOC.user, DOC.group, DOC.servicePrincipal];
     const kubernetesTypes: DocType[] = [DOC.k8sRole, DOC.k8sBinding, DOC.k8sNamespace, DOC.k8sServiceAccount, DOC.k8sPod, DOC.snapshot];
     const [tenantRows, principalRows, membershipRows, kubernetesRows] = await Promise.all([
@@ -370,7 +370,7 @@ export class CosmosIndexStore implements IndexStore {
         groups: principalsOf<Omit<EntraGroup, 'memberIds'>>(DOC.group).map((g): EntraGroup => ({ ...g, memberIds: memberIdsOf(g.id) })),
         servicePrincipals: principalsOf<EntraServicePrincipal>(DOC.servicePrincipal),
       },
-      network: { subnets: tenantOf<AksSubnet>(DOC.subnet), registries: tenantOf<AksRegistry>(DOC.registry) },
+      network: { subnets: tenantOf<AksSubnet>(DOC.subnet), registries: tenantOf<AksRegistry>(DOC.registry), federatedCredentials: tenantOf<AksFederatedCredential>(DOC.federatedCredential) },
     };
   }
 

@@ -7,6 +7,7 @@ import type { CollectorFailureKind } from '../collectors/CollectorError.ts';
 import type { AccessDigest } from '../engine/changes/accessDigest.ts';
 import type { ClusterFindings } from '../engine/findings/findingsForCluster.ts';
 import type { RegistryInfo, SubnetInfo } from '../engine/findings/clusterIdentityFindings.ts';
+import type { FederatedCredential } from '../engine/findings/escalationPaths.ts';
 
 /*
  * The index's contract: what sync writes and what the API reads. One implementation on Cosmos DB
@@ -68,8 +69,11 @@ export interface ClusterGeneration {
 
 /** The tenant as readTenantInput returns it: the engine's input plus what the cluster-identity findings read. */
 export interface TenantInput extends AccessModelInput {
-  /** Subnets and registries from the aks-clusters snapshots (absent from stores that do not keep them). */
-  readonly network?: { readonly subnets: readonly SubnetInfo[]; readonly registries: readonly RegistryInfo[] };
+  /**
+   * Subnets, registries and the federated credentials that back workload identities, from the aks-clusters
+   * snapshots (absent from stores that do not keep them; no credentials in snapshots collected before they were read).
+   */
+  readonly network?: { readonly subnets: readonly SubnetInfo[]; readonly registries: readonly RegistryInfo[]; readonly federatedCredentials?: readonly FederatedCredential[] };
 }
 
 export interface WriteResult {

@@ -22,6 +22,20 @@ describe('snapshot documents', () => {
     expect(again.map((d) => d.body.id)).toEqual(docs.map((d) => d.body.id));
   });
 
+  it('stores each federated credential of an aks-clusters snapshot as its own document, keyed by its id; older snapshots without them write none', () => {
+    const mi = `/subscriptions/${SUB_ID}/resourceGroups/rg-id/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-api`;
+    const credential = { id: `${mi}/federatedIdentityCredentials/aks`, identityId: mi, clientId: 'c', principalId: 'p', name: 'aks', issuer: 'https://westeurope.oic.prod-aks.azure.com/t/i/', subject: 'system:serviceaccount:a:b' };
+    const docs = snapshotDocuments({ source: 'aks-clusters', scope: `sub:${SUB_ID}` }, 'run-1', {
+      source: 'aks-clusters',
+      data: { clusters: [], networks: [], subnets: [], missingSubnetIds: [], registries: [], federatedCredentials: [credential] },
+    });
+    expect(docs.map((d) => d.body.type)).toEqual(['federatedCredential', 'snapshot']);
+    expect(docs[0]?.body.data).toEqual(credential);
+    expect(docs[1]?.body.data).toEqual({});
+    const before = snapshotDocuments({ source: 'aks-clusters', scope: `sub:${SUB_ID}` }, 'run-1', { source: 'aks-clusters', data: { clusters: [], networks: [], subnets: [{ id: 's' }], missingSubnetIds: [], registries: [] } });
+    expect(before.map((d) => d.body.type)).toEqual(['subnet', 'snapshot']);
+  });
+
   it('keeps two objects with one key (nameless bindings) as two documents', () => {
     const binding = clusterRoleBinding('', 'view', [userSubject('a')]);
     const docs = snapshotDocuments({ source: 'k8s-rbac', scope: `cluster:${AKS}` }, 'run-1', {

@@ -25,6 +25,7 @@ export const DOC = {
   clusterNetwork: 'clusterNetwork',
   subnet: 'subnet',
   registry: 'registry',
+  federatedCredential: 'federatedCredential',
   missingSubnet: 'missingSubnet',
   user: 'user',
   group: 'group',
@@ -138,12 +139,13 @@ export function snapshotDocuments(key: UnitKey, runId: string, snapshot: UnitSna
     }
     case 'aks-clusters': {
       const pk = tenantPartition(key.scope);
-      const { clusters, networks, subnets, missingSubnetIds, registries, ...rest } = snapshot.data;
+      const { clusters, networks, subnets, missingSubnetIds, registries, federatedCredentials = [], ...rest } = snapshot.data;
       each('tenant', pk, DOC.cluster, clusters, (c) => c.id.toLowerCase());
       each('tenant', pk, DOC.clusterNetwork, networks, (n) => n.clusterId.toLowerCase());
       each('tenant', pk, DOC.subnet, subnets, (s) => s.id.toLowerCase());
       each('tenant', pk, DOC.missingSubnet, missingSubnetIds, (s) => s.toLowerCase());
       each('tenant', pk, DOC.registry, registries, (r) => r.id.toLowerCase());
+      each('tenant', pk, DOC.federatedCredential, federatedCredentials, (c) => c.id.toLowerCase());
       add('tenant', pk, DOC.snapshot, key.source, 0, { data: rest });
       break;
     }

@@ -8,7 +8,7 @@ import { whoCanAcrossMemo } from '../access/whoCanAcrossMemo.ts';
 import { clusterIdentityFindings, type RegistryInfo, type SubnetInfo } from './clusterIdentityFindings.ts';
 import type { Finding } from './Finding.ts';
 import { riskyAccessFindings } from './riskyAccess.ts';
-import { escalationFindings, WORKLOAD_IDENTITY_CLIENT_ID } from './escalationPaths.ts';
+import { escalationFindings, WORKLOAD_IDENTITY_CLIENT_ID, type FederatedCredential } from './escalationPaths.ts';
 
 /** What the cluster-identity check reads besides the cluster's slice: the network and registries it sits on. */
 export interface ClusterNetworkInput {
@@ -18,6 +18,8 @@ export interface ClusterNetworkInput {
   readonly registries?: readonly RegistryInfo[];
   /** Subnets of the cluster's internal load balancers (ids, or names in the nodes' VNet). */
   readonly internalLoadBalancerSubnets?: readonly string[];
+  /** Federated identity credentials of managed identities: a workload-identity chain they back is claimed by them, not by the annotation alone. */
+  readonly federatedCredentials?: readonly FederatedCredential[];
 }
 
 export interface FindingsOptions {
@@ -113,7 +115,12 @@ export function findingsForCluster(input: AccessModelInput, clusterId: string, n
   });
   const risky = riskyAccessFindings(model, { clusters: [cluster], ...(memo === undefined ? {} : { memo }) });
   const serviceAccounts = (input.kubernetes.get(key) as { serviceAccounts?: readonly K8sServiceAccount[] } | undefined)?.serviceAccounts ?? [];
-  const escalation = escalationFindings(model, { clusters: [cluster], inventories: new Map([[key, { serviceAccounts }]]), ...(memo === undefined ? {} : { memo }) });
+  const escalation = escalationFindings(model, {
+    clusters: [cluster],
+    inventories: new Map([[key, { serviceAccounts }]]),
+    ...(network.federatedCredentials === undefined ? {} : { federatedCredentials: network.federatedCredentials }),
+    ...(memo === undefined ? {} : { memo }),
+  });
   return {
     findings: [...identity.findings, ...risky.findings, ...escalation.findings],
     warnings: [...new Set([...identity.warnings, ...risky.warnings, ...escalation.warnings])],
