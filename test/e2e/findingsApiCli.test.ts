@@ -36,7 +36,8 @@ beforeAll(async () => {
   const rest = createRestHandler({ queries, authenticate: createAuthenticate({ localMode: true }) });
   host = await startLocalHost({ port: 0, rest, graphql: () => new Response('not here', { status: 404 }), health: () => ({ ready: true }) });
   dir = await mkdtemp(join(tmpdir(), 'aks-access-findings-api-cli-'));
-  const out = await exportScenarioFiles(scenario, dir);
+  // With identities and federated credentials, as the sync reads them through ARM: chains claimed alike on both sides.
+  const out = await exportScenarioFiles(scenario, dir, { federatedCredentials: true });
   offlineArgs = ['--azure-files', out.azure, '--from-files', ...out.clusters.map((c) => `${c.name}=${c.dir}`)];
 }, 120_000);
 
