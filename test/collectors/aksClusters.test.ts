@@ -4,11 +4,11 @@
  * normalisation), the subnets their node pools use (also across subscriptions), registries; every fault kind.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CollectorError } from '../../src/collectors/CollectorError.ts';
 import { createAksClustersClients } from '../../src/collectors/aks-clusters/clients.ts';
 import { collect, type AksClustersCollectOptions } from '../../src/collectors/aks-clusters/collect.ts';
 import { normalizeManagedCluster } from '../../src/normalize/normalizeManagedCluster.ts';
 import { AKS_LOCAL, AKS_PRIVATE, AKS_PROD, AKS_S2, GROUP, PRIVATE_DNS_ZONE, S1, S2, SP, SUBNET_AKS, SUBNET_APPS, armGraphScenario } from '../helpers/armGraphScenario.ts';
+import { collectorFailure as failure } from '../helpers/collectorFailure.ts';
 import { StaticTokenCredential, recordingRetry, startSimTenant, type SimTenant } from '../helpers/simTenantHarness.ts';
 
 const scenario = armGraphScenario();
@@ -30,15 +30,6 @@ function options(retry = recordingRetry(), requestTimeoutMs?: number, credential
 }
 
 const armOf = (id: string) => scenario.clusters.find((c) => c.arm.id === id)?.arm ?? {};
-
-async function failure(promise: Promise<unknown>): Promise<CollectorError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CollectorError);
-  return error as CollectorError;
-}
 
 describe('aks-clusters against the simulated tenant', () => {
   it('one subscription: its clusters as the model has them, their subnets, its registries', async () => {

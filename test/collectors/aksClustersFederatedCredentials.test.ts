@@ -4,13 +4,13 @@
  * federated credentials, projected to those that trust an AKS issuer; 403s name the action and the scope.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CollectorError } from '../../src/collectors/CollectorError.ts';
 import { createAksClustersClients } from '../../src/collectors/aks-clusters/clients.ts';
 import { collect, type AksClustersCollectOptions, type AksFederatedCredential } from '../../src/collectors/aks-clusters/collect.ts';
 import { CONTOSO_PATH } from '../../src/sim/scenario/findingsInputs.ts';
 import { scenarioFederatedCredentials } from '../../src/sim/scenario/scenarioFederatedCredentials.ts';
 import { loadScenario } from '../../src/sim/scenario/scenarioFile.ts';
 import type { TenantScenario } from '../../src/sim/scenario/TenantScenario.ts';
+import { collectorFailure as failure } from '../helpers/collectorFailure.ts';
 import { StaticTokenCredential, recordingRetry, startSimTenant, type SimTenant } from '../helpers/simTenantHarness.ts';
 
 let scenario: TenantScenario;
@@ -50,15 +50,6 @@ function expectedIn(subscriptionId: string): AksFederatedCredential[] {
 }
 
 const identitiesIn = (subscriptionId: string) => (scenario.managedIdentities ?? []).filter((m) => m.id.toLowerCase().startsWith(`/subscriptions/${subscriptionId}/`));
-
-async function failure(promise: Promise<unknown>): Promise<CollectorError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CollectorError);
-  return error as CollectorError;
-}
 
 describe('aks-clusters: user-assigned identities and their federated credentials', () => {
   it('prod: every identity listed, every credential page read, the AKS-issuer credentials with client and principal ids', async () => {

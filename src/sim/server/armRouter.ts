@@ -230,6 +230,8 @@ export function createArmRouter(scenario: TenantScenario, options: ArmRouterOpti
     return ok({ kubeconfigs: [req.fault?.kind === 'malformed' ? withoutField(kubeconfig, REQUIRED_FIELD.credentials ?? []) : kubeconfig] });
   };
 
+  /** The subscription, or its resource group, of a list by subscription (`m[1]`) or resource group (`m[2]`). */
+  const listScope = (m: RegExpExecArray) => (m[2] === undefined ? `/subscriptions/${g(m, 1)}` : `/subscriptions/${g(m, 1)}/resourceGroups/${g(m, 2)}`);
   const identities = scenario.managedIdentities ?? [];
   const credentialsOf = new Map<string, ReturnType<typeof scenarioFederatedCredentials>>();
   for (const c of scenarioFederatedCredentials(scenario)) {
@@ -344,21 +346,19 @@ export function createArmRouter(scenario: TenantScenario, options: ArmRouterOpti
     {
       method: 'GET',
       pattern: /^\/subscriptions\/([^/]+)(?:\/resourceGroups\/([^/]+))?\/providers\/Microsoft\.ContainerRegistry\/registries$/i,
-      action: (m) => ({ action: 'Microsoft.ContainerRegistry/registries/read', scope: m[2] === undefined ? `/subscriptions/${g(m, 1)}` : `/subscriptions/${g(m, 1)}/resourceGroups/${g(m, 2)}` }),
+      action: (m) => ({ action: 'Microsoft.ContainerRegistry/registries/read', scope: listScope(m) }),
       handle: (m, req) => {
         requireSubscription(g(m, 1));
-        const scope = m[2] === undefined ? `/subscriptions/${g(m, 1)}` : `/subscriptions/${g(m, 1)}/resourceGroups/${g(m, 2)}`;
-        return list(req, 'registries', scenario.registries.filter((r) => tree.isBelow(r.id, scope)).map(registryJson));
+        return list(req, 'registries', scenario.registries.filter((r) => tree.isBelow(r.id, listScope(m))).map(registryJson));
       },
     },
     {
       method: 'GET',
       pattern: /^\/subscriptions\/([^/]+)(?:\/resourceGroups\/([^/]+))?\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities$/i,
-      action: (m) => ({ action: 'Microsoft.ManagedIdentity/userAssignedIdentities/read', scope: m[2] === undefined ? `/subscriptions/${g(m, 1)}` : `/subscriptions/${g(m, 1)}/resourceGroups/${g(m, 2)}` }),
+      action: (m) => ({ action: 'Microsoft.ManagedIdentity/userAssignedIdentities/read', scope: listScope(m) }),
       handle: (m, req) => {
         requireSubscription(g(m, 1));
-        const scope = m[2] === undefined ? `/subscriptions/${g(m, 1)}` : `/subscriptions/${g(m, 1)}/resourceGroups/${g(m, 2)}`;
-        return list(req, 'userAssignedIdentities', identities.filter((mi) => tree.isBelow(mi.id, scope)).map(userAssignedIdentityJson));
+        return list(req, 'userAssignedIdentities', identities.filter((mi) => tree.isBelow(mi.id, listScope(m))).map(userAssignedIdentityJson));
       },
     },
     {
