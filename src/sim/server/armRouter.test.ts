@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { AKS_LOCAL, AKS_PROD, ASSIGNMENT, ELIGIBLE, MG, RG, ROLE, S1, SUB, SUBNET_AKS, TENANT, armGraphScenario } from '../../../test/helpers/armGraphScenario.ts';
+import { CONTOSO_PATH } from '../scenario/findingsInputs.ts';
+import { loadScenario } from '../scenario/scenarioFile.ts';
 import { createArmRouter } from './armRouter.ts';
 import type { SimRequest, SimResponse } from './simHttp.ts';
 
@@ -173,5 +175,49 @@ describe('simulated ARM: management groups, clusters, network, registries', () =
     const { items, pages } = await all(`/subscriptions/${S1}/providers/Microsoft.ContainerRegistry/registries?api-version=2025-04-01`);
     expect(items.map((r) => (r.properties as Json).loginServer)).toEqual(['contosoprod.azurecr.io', 'contosotools.azurecr.io', 'contosocache.azurecr.io']);
     expect(pages).toBe(2);
+  });
+});
+
+describe('simulated ARM: user-assigned identities and their federated credentials (contoso)', () => {
+  const MSI_API = 'api-version=2024-11-30';
+
+  it('identities of a subscription or resource group, paged, with client, principal and tenant ids under properties', async () => {
+    const contoso = await loadScenario(CONTOSO_PATH);
+    const arm = createArmRouter(contoso, { k8sBaseUrl: 'https://127.0.0.1:6443', ca: 'sim', pageSize: 2 });
+    const prod = contoso.subscriptions.find((s) => s.displayName === 'contoso-prod')?.subscriptionId ?? '';
+    const inProd = (contoso.managedIdentities ?? []).filter((m) => m.id.toLowerCase().startsWith(`/subscriptions/${prod}/`));
+    const first = (await arm.handle(request('GET', `/subscriptions/${prod}/providers/Microsoft.ManagedIdentity/userAssignedIdentities?${MSI_API}`))).body as Json;
+    expect(first.value).toHaveLength(2);
+    expect(first.nextLink).toEqual(expect.stringContaining('$skiptoken='));
+    const grafana = (contoso.managedIdentities ?? []).find((m) => m.name === 'id-grafana');
+    const nonprod = contoso.subscriptions.find((s) => s.displayName === 'contoso-nonprod')?.subscriptionId ?? '';
+    const inGroup = (await arm.handle(request('GET', `/subscriptions/${nonprod}/resourceGroups/RG-AKS-OPS/providers/Microsoft.ManagedIdentity/userAssignedIdentities?${MSI_API}`))).body as Json;
+    expect(inGroup.value).toEqual([
+      { id: grafana?.id, name: 'id-grafana', type: 'Microsoft.ManagedIdentity/userAssignedIdentities', location: grafana?.location, tags: {}, properties: { tenantId: grafana?.tenantId, principalId: grafana?.principalId, clientId: grafana?.clientId, isolationScope: 'None' } },
+    ]);
+    // Following the next links gives every prod identity, and none of another subscription's.
+    const listed: Json[] = [...(first.value as Json[])];
+    for (let link = first.nextLink as string | undefined; link !== undefined; ) {
+      const page = (await arm.handle(request('GET', link.slice(`https://${HOST}`.length)))).body as Json;
+      listed.push(...(page.value as Json[]));
+      link = page.nextLink as string | undefined;
+    }
+    expect(ids(listed)).toEqual(inProd.map((m) => m.id).sort());
+    expect(inProd.length).toBeGreaterThan(2);
+
+    // Credentials: what the scenario implies for the identity, under properties; none for one without; 404 for an unknown one.
+    const credentials = (await arm.handle(request('GET', `${grafana?.id ?? ''}/federatedIdentityCredentials?${MSI_API}`))).body as Json;
+    expect(credentials.value).toEqual([
+      {
+        id: `${grafana?.id ?? ''}/federatedIdentityCredentials/aks-ops-weu-monitoring-grafana`,
+        name: 'aks-ops-weu-monitoring-grafana',
+        type: 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials',
+        properties: { issuer: expect.stringMatching(/^https:\/\/westeurope\.oic\.prod-aks\.azure\.com\//) as unknown, subject: 'system:serviceaccount:monitoring:grafana', audiences: ['api://AzureADTokenExchange'] },
+      },
+    ]);
+    const kubelet = inProd.find((m) => m.name.endsWith('-agentpool'))?.id ?? '';
+    expect(((await arm.handle(request('GET', `${kubelet}/federatedIdentityCredentials?${MSI_API}`))).body as Json).value).toEqual([]);
+    const unknown = await arm.handle(request('GET', `/subscriptions/${prod}/resourceGroups/rg-x/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-none/federatedIdentityCredentials?${MSI_API}`));
+    expect(unknown.status).toBe(404);
   });
 });
