@@ -1,7 +1,7 @@
 /**
  * The aks-clusters collector's workload-identity part with the real @azure/arm-msi client over HTTPS against the
  * simulated ARM serving contoso: every user-assigned identity of a subscription, every page of each one's
- * federated credentials, projected to those that trust an AKS issuer; 403s name the action and the scope.
+ * federated credentials, projected to those that name a subject; 403s name the action and the scope.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAksClustersClients } from '../../src/collectors/aks-clusters/clients.ts';

@@ -43,7 +43,7 @@ const identity = { id: MI, name: 'id-orders', location: 'westeurope', clientId: 
 const credential = (name: string, issuer: string, subject?: string) => ({ id: `${MI}/federatedIdentityCredentials/${name}`, name, issuer, ...(subject === undefined ? {} : { subject }), audiences: ['api://AzureADTokenExchange'] });
 
 describe('aks-clusters transform', () => {
-  it('federated credentials: those with an AKS issuer and a subject, each with its identity\'s client and principal ids', () => {
+  it('federated credentials: every one with a subject, whatever its issuer (the engine matches the cluster\'s), each with its identity\'s client and principal ids', () => {
     const credentials = [
       credential('aks', ISSUER, 'system:serviceaccount:orders:api'),
       credential('github', 'https://token.actions.githubusercontent.com', 'repo:contoso/orders:ref:refs/heads/main'),
@@ -54,9 +54,13 @@ describe('aks-clusters transform', () => {
     ];
     // The credentials' identity id in another casing than the list's: still its identity.
     const result = transformAksClusters(pages({ identities: [identity], federatedCredentials: [{ identityId: MI.toLowerCase(), credentials }] }));
+    const projected = (name: string, issuer: string, subject: string) => ({ id: `${MI}/federatedIdentityCredentials/${name}`, identityId: MI, clientId: 'mi-client', principalId: 'mi-object', name, issuer, subject });
     expect(result.federatedCredentials).toEqual([
-      { id: `${MI}/federatedIdentityCredentials/aks`, identityId: MI, clientId: 'mi-client', principalId: 'mi-object', name: 'aks', issuer: ISSUER, subject: 'system:serviceaccount:orders:api' },
-      { id: `${MI}/federatedIdentityCredentials/gov`, identityId: MI, clientId: 'mi-client', principalId: 'mi-object', name: 'gov', issuer: 'https://usgovvirginia.oic.prod-aks.azure.us/t/i/', subject: 'system:serviceaccount:ops:runner' },
+      projected('aks', ISSUER, 'system:serviceaccount:orders:api'),
+      projected('github', 'https://token.actions.githubusercontent.com', 'repo:contoso/orders:ref:refs/heads/main'),
+      projected('other-k8s', 'https://oidc.eks.eu-west-1.amazonaws.com/id/ABC', 'system:serviceaccount:orders:api'),
+      projected('lookalike', 'https://oic.prod-aks.azure.com.example.org/x/', 'system:serviceaccount:orders:api'),
+      projected('gov', 'https://usgovvirginia.oic.prod-aks.azure.us/t/i/', 'system:serviceaccount:ops:runner'),
     ]);
     expect(transformAksClusters(pages({ identities: [identity], federatedCredentials: [{ identityId: MI, credentials: [] }] })).federatedCredentials).toEqual([]);
   });

@@ -55,18 +55,12 @@ export interface AksClustersCollection {
   /** Subnets a cluster names that do not exist. */
   readonly missingSubnetIds: readonly string[];
   readonly registries: readonly AksRegistry[];
-  /** Federated credentials with an AKS OIDC issuer (absent from snapshots collected before they were read). */
+  /**
+   * Every federated credential with a subject, whatever its issuer (absent from snapshots collected before they
+   * were read): an identity whose credentials are all known but none trusts a service account gets no token from
+   * it, which only the whole list can tell (the offline export holds the whole list too).
+   */
   readonly federatedCredentials?: readonly AksFederatedCredential[];
-}
-
-/**
- * The issuers AKS gives clusters (`https://REGION.oic.prod-aks.azure.com/TENANT/GUID/`, other clouds another
- * top-level domain). Credentials for GitHub, other Kubernetes or Entra apps cannot back an AKS service account.
- */
-const AKS_OIDC_ISSUER = /^https:\/\/[a-z0-9-]+\.oic\.prod-aks\.azure\.[a-z.]+\//i;
-
-export function isAksOidcIssuer(issuer: string): boolean {
-  return AKS_OIDC_ISSUER.test(issuer.trim());
 }
 
 /*
@@ -120,7 +114,7 @@ export function transformAksClusters(pages: AksClustersPages): AksClustersCollec
   return { clusters, networks, subnets, missingSubnetIds: pages.missingSubnetIds, registries, federatedCredentials: federatedCredentials(pages) };
 }
 
-/** The identities' credentials that trust an AKS issuer, each with its identity's client and principal ids. */
+/** The identities' credentials that name a subject, each with its identity's client and principal ids. */
 function federatedCredentials(pages: AksClustersPages): AksFederatedCredential[] {
   const identities = new Map<string, { id: string; clientId: string; principalId: string }>();
   pages.identities.forEach((identity, i) => {
@@ -139,7 +133,7 @@ function federatedCredentials(pages: AksClustersPages): AksFederatedCredential[]
       const issuer = requiredStr(raw, 'issuer', where);
       // No subject (a claims-matching expression): which service accounts it trusts is not decided here.
       const subject = str(raw, 'subject', where);
-      if (!isAksOidcIssuer(issuer) || subject === '') return;
+      if (subject === '') return;
       out.push({ id: requiredStr(raw, 'id', where), identityId: identity.id, clientId: identity.clientId, principalId: identity.principalId, name: requiredStr(raw, 'name', where), issuer, subject });
     });
   }
