@@ -66,7 +66,12 @@ interface FindingsCost {
   readonly findingsWithoutMemoMs?: P50Max;
   readonly sameWithoutMemo?: string;
   readonly findings: { readonly p50: number; readonly max: number };
-  readonly tenantEstimate: { readonly findingsSecondsPerCore: number; readonly digestSecondsPerCore: number };
+  readonly tenantEstimate: {
+    readonly findingsSecondsPerCore: number;
+    readonly digestSecondsPerCore: number;
+    readonly findingsSecondsPerCoreByMean?: number;
+    readonly digestSecondsPerCoreByMean?: number;
+  };
 }
 
 /** The fields of a sync phase's result the report reads (bench/phases/sync.ts). */
@@ -143,7 +148,7 @@ export const METHOD: readonly string[] = [
   'Simulated tenant: served by a child process (bench/sim/simServer.ts) from the same seed; its CPU time and the time inside each router are reported apart from ours ("simulator CPU (share)" = its CPU ÷ (its + ours)). Lists are served 1,000 per page (Kubernetes: the collector\'s chunks of 500). The benchmark wraps its routers without changing a byte of what they serve: ARM lists are computed once per query and then paged (the simulator re-filters every assignment for every page: 45 s per L subscription otherwise), and only the 8 most recently asked clusters\' Kubernetes APIs are kept (the simulator keeps every cluster\'s served JSON: ~10 MB each).',
   'Store: the whole pipeline — the simulated tenant (its own process) → `runSync` with the real collectors (`unitCollectors` over the SDK clients, 4 units in flight) → `CosmosIndexStore` on the embedded Cosmos DB server (@vercel/cosmosdb-server via `startEmbeddedCosmos`, in its own process: bench/sim/cosmosServer.ts) → every cluster compiled into a stored generation. "Documents" is `runSync`\'s `objectsWritten`. The server\'s share is measured two ways: its process\'s CPU time ÷ (ours + its + the simulator\'s), and the wall time with at least one request in flight at it (each request timed by the `onRequest` hook from the server\'s `request` event to the response\'s `finish`) ÷ the run\'s wall time. The embedded server keeps documents in memory and scans a container for every query (no index): its speed is not a real account\'s, and loopback has no network latency.',
   'Store questions: `AccessQueries.whoCan` (one cluster) and `can` (an Entra principal of the cluster\'s slice), the cluster named by ARM id, questions drawn as above from one cluster\'s stored generation. Cold = a fresh `AccessQueries` per question (nothing cached: the pointer, the generation\'s chunks and the feeding units\' statuses are read and the model built), `whoCan` on each stored cluster in turn, `can` on the drawn cluster (its askers are principals of its slice); warm = one `AccessQueries` whose model of the cluster is cached, after 10 untimed questions, its cache clock kept still (within the TTL); warm after the TTL = the same with the clock moved past the TTL before each question (the pointer and statuses are read again, the model is not). Round trips: every request the server receives during one question, recorded by the hook and classified by the Cosmos headers the SDK sets (`x-ms-documentdb-partitionkey` present = one partition; a query without it = cross-partition; query-plan requests counted apart).',
-  'Findings per cluster (engine phase): clusters drawn with a seeded PRNG (10 at S and M, 4 at L, 3 in a quick run), one more untimed first; per cluster, as `compileCluster` does it: `sliceForCluster`, `clusterFindingsFromTenant` (cluster-identity, risky-access and escalation findings on the slice widened by its identities\' grants, one whoCanAcross memo per compile), and the digest `recordAccessChanges` computes (`buildAccessModel` of the slice + `accessDigest` with the stored risky findings), each timed with `performance.now()`; at S and M the findings again with `{ memo: false }` and checked JSON-equal. Whole tenant = clusters × p50 on one core.',
+  'Findings per cluster (engine phase): clusters drawn with a seeded PRNG (10 at S and M, 4 at L, 3 in a quick run), one more untimed first (S has 10: all of them, the first also run untimed before); per cluster, as `compileCluster` does it: `sliceForCluster`, `clusterFindingsFromTenant` (cluster-identity, risky-access and escalation findings on the slice widened by its identities\' grants, one whoCanAcross memo per compile), and the digest `recordAccessChanges` computes (`buildAccessModel` of the slice + `accessDigest` with the stored risky findings), each timed with `performance.now()`; at S and M the findings again with `{ memo: false }` and checked JSON-equal. Whole tenant = clusters × p50, and clusters × mean, on one core.',
   'Sync whole: `collectTenant` (4 units in flight) then `buildAccessModel`. Sync streaming: the tenant and Entra units, then two lanes each one unit at a time — the subscriptions\' Azure RBAC units, and per subscription its AKS unit then each cluster (collected, compiled, dropped); every snapshot is handed to a store that counts one document per object and sends nothing. Peak RSS is the kernel\'s `maxRSS` of the phase process (the RSS at start, the loaded SDKs and TypeScript, is shown beside it).',
 ];
 
@@ -216,11 +221,17 @@ export function renderMarkdown(results: BenchResults): string {
           f.findingsWithoutMemoMs === undefined ? 'not timed at this size' : `${fmt(f.findingsWithoutMemoMs.p50Ms)} / ${fmt(f.findingsWithoutMemoMs.maxMs)} ms (${f.sameWithoutMemo ?? '?'})`,
           `${fmt(f.digestMs.p50Ms)} / ${fmt(f.digestMs.maxMs)} ms`,
           `${fmt(f.findings.p50)} / ${fmt(f.findings.max)}`,
-          `${fmt(f.tenantEstimate.findingsSecondsPerCore)} s + ${fmt(f.tenantEstimate.digestSecondsPerCore)} s (clusters × p50)`,
+          `${fmt(f.tenantEstimate.findingsSecondsPerCore)} s + ${fmt(f.tenantEstimate.digestSecondsPerCore)} s (clusters × p50)${
+            f.tenantEstimate.findingsSecondsPerCoreByMean === undefined ? '' : `; ${fmt(f.tenantEstimate.findingsSecondsPerCoreByMean)} s + ${fmt(f.tenantEstimate.digestSecondsPerCoreByMean ?? Number.NaN)} s (clusters × mean)`
+          }`,
         ]),
       ),
     );
-    out.push('', 'Clusters with Azure RBAC for Kubernetes are the max: every Kubernetes question there also lists the Azure holders of its data action, thousands at M and L.', '');
+    out.push(
+      '',
+      'Clusters with Azure RBAC for Kubernetes are the max: every Kubernetes question there also lists the Azure holders of its data action, thousands at M and L. They are a share of the tenant, not outliers, so clusters × mean is the better whole-tenant figure; clusters × p50 is the cost without them.',
+      '',
+    );
   }
 
   out.push('## Latency in memory, ms: p50 / p99 (questions timed)');
@@ -293,7 +304,9 @@ export function renderMarkdown(results: BenchResults): string {
   if (syncs.some((s) => s.mode === 'streaming')) {
     out.push(
       '',
-      `The streaming sync compiles each cluster's Kubernetes RBAC index only; a production compile (compileCluster) also computes its findings and access digest${syncFindings.length === 0 ? ' (not timed in this run)' : `: ${syncFindings.map(({ s, f }) => `at ${s.size} ${fmt(f.findingsMs.p50Ms)} ms + ${fmt(f.digestMs.p50Ms)} ms per cluster p50 (max ${fmt(f.findingsMs.maxMs)} + ${fmt(f.digestMs.maxMs)} ms), about ${fmt(f.tenantEstimate.findingsSecondsPerCore + f.tenantEstimate.digestSecondsPerCore)} s of one core for the tenant`).join('; ')} (engine phase, "Findings per cluster")`}.`,
+      `The streaming sync compiles each cluster's Kubernetes RBAC index only; a production compile (compileCluster) also computes its findings and access digest${syncFindings.length === 0 ? ' (not timed in this run)' : `: ${syncFindings.map(({ s, f }) => `at ${s.size} ${fmt(f.findingsMs.p50Ms)} ms + ${fmt(f.digestMs.p50Ms)} ms per cluster p50 (max ${fmt(f.findingsMs.maxMs)} + ${fmt(f.digestMs.maxMs)} ms), about ${fmt(f.tenantEstimate.findingsSecondsPerCore + f.tenantEstimate.digestSecondsPerCore)} s of one core for the tenant by p50${
+              f.tenantEstimate.findingsSecondsPerCoreByMean === undefined ? '' : `, ${fmt(f.tenantEstimate.findingsSecondsPerCoreByMean + (f.tenantEstimate.digestSecondsPerCoreByMean ?? 0))} s by mean`
+            }`).join('; ')} (engine phase, "Findings per cluster")`}.`,
     );
   }
   for (const s of syncs) {

@@ -205,13 +205,15 @@ const crossMeasured = <Q>(questions: readonly Q[], answer: (q: Q) => unknown) =>
   return figures(timeEach(timed, answer, plan.crossBudgetMs, 3), timed.length);
 };
 const whoCanAcrossOneCluster = crossMeasured(crossRequests, (r) => whoCanAcross(model, r, [cluster]));
-// Across every cluster: only when a question fits the budget (estimated from the one-cluster latency).
+// Across every cluster: only when a question fits the budget (estimated from the one-cluster latency). The estimate
+// is a lower bound (at L the phase spent over ten minutes on the 1,000-cluster questions — at least four are asked —
+// when one-cluster × 1,000 said under 16 s each), so the budget itself is the limit.
 const estimateAllMs = whoCanAcrossOneCluster.p50Ms * model.clusters.length;
 const whoCanAcrossAllClusters: ReturnType<typeof crossMeasured> | (Skipped & { estimatedMsPerQuestion: number }) =
-  estimateAllMs > plan.crossBudgetMs * 2
+  estimateAllMs > plan.crossBudgetMs
     ? {
         ...skipped(
-          `one question would take about ${Math.round(estimateAllMs / 1000)} s (one-cluster p50 ${whoCanAcrossOneCluster.p50Ms} ms × ${model.clusters.length} clusters), over the ${(plan.crossBudgetMs * 2) / 1000} s allowed`,
+          `one question would take about ${Math.round(estimateAllMs / 1000)} s (one-cluster p50 ${whoCanAcrossOneCluster.p50Ms} ms × ${model.clusters.length} clusters), over the ${plan.crossBudgetMs / 1000} s allowed`,
         ),
         estimatedMsPerQuestion: Math.round(estimateAllMs),
       }
