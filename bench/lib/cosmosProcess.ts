@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { nextMessage } from './nextMessage.ts';
+import { ask, closeChild, nextMessage } from './nextMessage.ts';
 import { fileURLToPath } from 'node:url';
 
 /** What the embedded Cosmos server's process sends once it listens. */
@@ -59,22 +59,7 @@ export async function startCosmosProcess(): Promise<CosmosProcess> {
     endpoint: ready.endpoint,
     ca: ready.ca,
     reset: (record = false) => child.send({ type: 'reset', record }),
-    stats: () => {
-      const reply = nextMessage<CosmosStats>(child, 'stats', 'the Cosmos server');
-      child.send({ type: 'stats' });
-      return reply;
-    },
-    close: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise<void>((resolve) => {
-        child.once('exit', () => {
-          resolve();
-        });
-      });
-      child.send({ type: 'close' });
-      const timer = setTimeout(() => child.kill(), 5_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stats: () => ask<CosmosStats>(child, 'stats', 'the Cosmos server'),
+    close: () => closeChild(child),
   };
 }

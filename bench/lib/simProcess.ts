@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { nextMessage } from './nextMessage.ts';
+import { ask, closeChild, nextMessage } from './nextMessage.ts';
 import { fileURLToPath } from 'node:url';
 import type { RouterTime } from '../sim/simRouters.ts';
 
@@ -47,23 +47,8 @@ export async function startSimProcess(size: string, pageSize: number): Promise<S
     ca: ready.ca,
     generateMs: ready.generateMs,
     reset: () => child.send({ type: 'reset' }),
-    stats: () => {
-      const reply = nextMessage<SimStats>(child, 'stats', 'the simulated tenant');
-      child.send({ type: 'stats' });
-      return reply;
-    },
-    close: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise<void>((resolve) => {
-        child.once('exit', () => {
-          resolve();
-        });
-      });
-      child.send({ type: 'close' });
-      const timer = setTimeout(() => child.kill(), 5_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stats: () => ask<SimStats>(child, 'stats', 'the simulated tenant'),
+    close: () => closeChild(child),
   };
 }
 
