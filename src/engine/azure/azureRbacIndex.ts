@@ -71,13 +71,30 @@ export function roleDefinitionGuid(id: string): string {
   return (id.split('/').pop() ?? id).toLowerCase();
 }
 
-function denyApplies(deny: DenyAssignment, identity: AzureIdentity, scope: string, hierarchy: ScopeHierarchy): boolean {
-  const atScope = normalizeScope(deny.scope) === normalizeScope(scope);
-  if (!atScope && (deny.doNotApplyToChildScopes || !scopeCovers(deny.scope, scope, hierarchy))) return false;
-  const ids = new Set([identity.principalId.toLowerCase(), ...identity.groups.map((g) => g.groupId.toLowerCase())]);
-  const named = deny.principals.some((p) => p.id === EVERYONE_PRINCIPAL_ID || ids.has(p.id.toLowerCase()));
-  const excluded = deny.excludePrincipals.some((p) => ids.has(p.id.toLowerCase()));
-  return named && !excluded;
+/** A deny assignment with what every check needs prepared once (denialsFor runs for every holder of every question). */
+interface PreparedDeny {
+  readonly deny: DenyAssignment;
+  readonly scope: string;
+  readonly everyone: boolean;
+  readonly principals: ReadonlySet<string>;
+  readonly excluded: ReadonlySet<string>;
+}
+
+function prepareDeny(deny: DenyAssignment): PreparedDeny {
+  return {
+    deny,
+    scope: normalizeScope(deny.scope),
+    everyone: deny.principals.some((p) => p.id === EVERYONE_PRINCIPAL_ID),
+    principals: new Set(deny.principals.map((p) => p.id.toLowerCase())),
+    excluded: new Set(deny.excludePrincipals.map((p) => p.id.toLowerCase())),
+  };
+}
+
+/** Whether the deny names the identity (directly, through a group or as everyone), does not exclude it, and reaches the scope. */
+function denyApplies(d: PreparedDeny, ids: readonly string[], scope: string, normalizedScope: string, hierarchy: ScopeHierarchy): boolean {
+  if (!d.everyone && !ids.some((id) => d.principals.has(id))) return false;
+  if (ids.some((id) => d.excluded.has(id))) return false;
+  return d.scope === normalizedScope || (!d.deny.doNotApplyToChildScopes && scopeCovers(d.deny.scope, scope, hierarchy));
 }
 
 export function buildAzureRbacIndex(data: AzureRbacData): AzureRbacIndex {
@@ -153,10 +170,15 @@ export function buildAzureRbacIndex(data: AzureRbacData): AzureRbacIndex {
     return { assignment: a, role, action, matchedBy };
   };
 
+  const denies = data.denyAssignments.map(prepareDeny);
   const denialsFor = (identity: AzureIdentity, action: string, kind: ActionKind, scope: string): AzureDenial[] => {
     const out: AzureDenial[] = [];
-    for (const deny of data.denyAssignments) {
-      if (!denyApplies(deny, identity, scope, hierarchy)) continue;
+    if (denies.length === 0) return out;
+    const ids = [identity.principalId.toLowerCase(), ...identity.groups.map((g) => g.groupId.toLowerCase())];
+    const normalizedScope = normalizeScope(scope);
+    for (const prepared of denies) {
+      if (!denyApplies(prepared, ids, scope, normalizedScope, hierarchy)) continue;
+      const deny = prepared.deny;
       for (const permission of deny.permissions) {
         const match = permissionGrants(permission, action, kind);
         if (match !== undefined) {
