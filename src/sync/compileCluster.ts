@@ -16,9 +16,11 @@ type CompileDeps = Pick<SyncDeps, 'store' | 'now' | 'newId' | 'notifier'>;
 
 /**
  * Compiles one cluster: the tenant's last good data (store.readTenantInputFor — the tenant with this cluster's
- * Kubernetes objects only — or readTenantInput, or `input` already read for many clusters at once) → the cluster's slice → a new generation, which the store writes in full before it flips
- * the cluster's pointer. `compiledAt` is taken before the input is read, so a generation includes every unit
- * write that finished before its `compiledAt`. A cluster the tenant no longer has is skipped.
+ * Kubernetes objects only — or readTenantInput, or `input` already read for many clusters at once) → the
+ * cluster's slice and its findings → a new generation, which the store writes in full before it flips the
+ * cluster's pointer; then its access digest goes to history (and new risky grants to the webhook).
+ * `compiledAt` is taken before the input is read, so a generation includes every unit write that finished
+ * before its `compiledAt`. A cluster the tenant no longer has is skipped.
  */
 export async function compileCluster(clusterId: string, deps: CompileDeps, input?: TenantInput): Promise<CompileResult> {
   const started = deps.now();
